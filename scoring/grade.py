@@ -143,7 +143,7 @@ def _overrides(overrides) -> dict[str, tuple[str, str]]:
     out = {}
     for sid, value in (overrides or {}).items():
         try:
-            final, reason = value
+            final, reason = value if not isinstance(value, str) else ()
         except (TypeError, ValueError):
             raise RulesError(f"对“{sid}”的等次调整应为（等次, 理由）") from None
         if final not in GRADES:
