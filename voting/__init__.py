@@ -1,0 +1,1 @@
+"""The meeting service: meetings, voting windows, secret ballots, admin API, pages and the live stream."""

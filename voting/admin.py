@@ -1,0 +1,180 @@
+"""The organizer's API (DESIGN.md §4): create or import meetings, open and close windows, results, exports."""
+from __future__ import annotations
+
+import hmac
+from urllib.parse import quote
+
+from aiohttp import web
+
+import scoring
+
+from . import importer, results
+from .appkeys import REDIS, SCRIPTS, SETTINGS
+from .ballots import bearer
+from .errors import ApiError, json_response, read_json
+from .keys import meeting_keys
+from .meetings import Meeting, create_meeting, list_meetings, load_meeting
+from .settings import Settings
+from .spec import parse_meeting
+from .state import meeting_state
+
+ADMIN_COOKIE = "admin_token"
+WINDOW_ERRORS = {
+    "no_meeting": (404, "会议不存在"),
+    "no_secretary": (404, "本次会议没有这位述职书记"),
+    "closed": (409, "该书记的测评已结束，不能重新开启"),
+    "not_open": (409, "该书记的测评尚未开启"),
+}
+
+
+def is_admin(request: web.Request) -> bool | None:
+    """True: right token; False: a wrong one; None: none at all."""
+    token = bearer(request) or request.cookies.get(ADMIN_COOKIE)
+    if not token:
+        return None
+    return hmac.compare_digest(token.encode(), request.app[SETTINGS].admin_token.encode())
+
+
+@web.middleware
+async def admin_middleware(request: web.Request, handler):
+    if request.path.startswith("/api/admin/") or request.path == "/api/admin":
+        ok = is_admin(request)
+        if ok is None:
+            raise ApiError(401, "缺少管理员令牌（请求头 Authorization: Bearer <ADMIN_TOKEN>）")
+        if not ok:
+            raise ApiError(403, "管理员令牌错误")
+    return await handler(request)
+
+
+def describe(settings: Settings, meeting: Meeting) -> dict:
+    """The meeting with the links the organizer hands out."""
+    base, mid = settings.base_url, meeting.id
+    data = meeting.public()
+    ballot_url = f"{base}/m/{mid}"
+    data.update(ballot_url=ballot_url, screen_url=f"{base}/meetings/{mid}/screen?k={quote(meeting.screen_key)}",
+                admin_url=f"{base}/admin/meetings/{mid}")
+    if meeting.eligibility == "open":
+        code = meeting.join_code(settings.join_code_period)
+        data.update(join_code=code, join_url=f"{ballot_url}?code={code}",
+                    join_code_period=settings.join_code_period)
+    else:
+        data.update(join_code=None, join_url=ballot_url, invites_url=f"{base}/admin/meetings/{mid}/invites",
+                    invites=[{"code": c, "group": g} for c, g in meeting.invite_codes()])
+    return data
+
+
+async def _meeting(request: web.Request) -> Meeting:
+    return await load_meeting(request.app[REDIS], request.match_info["id"])
+
+
+async def create(request: web.Request) -> web.Response:
+    data = await read_json(request, request.app[SETTINGS].max_json_body * 64)
+    meeting = await create_meeting(request.app[REDIS], parse_meeting(data))
+    return json_response(describe(request.app[SETTINGS], meeting), status=201)
+
+
+async def import_files(request: web.Request) -> web.Response:
+    data = await importer.read_upload(request)
+    meeting = await create_meeting(request.app[REDIS], parse_meeting(data))
+    return json_response(describe(request.app[SETTINGS], meeting), status=201)
+
+
+async def index(request: web.Request) -> web.Response:
+    return json_response({"meetings": await list_meetings(request.app[REDIS])})
+
+
+async def detail(request: web.Request) -> web.Response:
+    meeting = await _meeting(request)
+    data = describe(request.app[SETTINGS], meeting)
+    data["state"] = await meeting_state(request.app[REDIS], meeting)
+    return json_response(data)
+
+
+async def _window(request: web.Request, action: str) -> web.Response:
+    meeting = await _meeting(request)
+    body = await read_json(request, request.app[SETTINGS].max_json_body)
+    sid = body.get("secretary") or ""
+    if not isinstance(sid, str):
+        raise ApiError(400, "secretary 须为书记编号，如 s1")
+    reply = await request.app[SCRIPTS].window(keys=meeting_keys(meeting.id).window,
+                                              args=[action, sid, meeting_keys(meeting.id).channel])
+    if reply[0] == "busy":
+        name = meeting.names.get(reply[1], reply[1])
+        raise ApiError(409, f"一述一评：请先结束「{name}」的测评，再开启下一位", open=[reply[1]])
+    if reply[0] in WINDOW_ERRORS:
+        raise ApiError(*WINDOW_ERRORS[reply[0]])
+    state = await meeting_state(request.app[REDIS], meeting)
+    return json_response({"changed": int(reply[1]), "open": state["open"], "closed": state["closed"]})
+
+
+async def open_window(request: web.Request) -> web.Response:
+    return await _window(request, "open")
+
+
+async def close_window(request: web.Request) -> web.Response:
+    return await _window(request, "close")
+
+
+async def _graded(request: web.Request):
+    meeting = await _meeting(request)
+    return meeting, results.grade(meeting, await results.tally(request.app[REDIS], meeting.id))
+
+
+async def results_view(request: web.Request) -> web.Response:
+    meeting, graded = await _graded(request)
+    rules = scoring.load_rules(meeting.preset)
+    return json_response({
+        "id": meeting.id, "title": meeting.title, "preset": meeting.preset, "released": meeting.released,
+        "secretaries": results.results_json(meeting, graded),
+        "quotas": [{"code": q.code, "ok": q.ok, "message": q.message}
+                   for q in scoring.check_quotas(graded, rules)],
+        "state": await meeting_state(request.app[REDIS], meeting)})
+
+
+async def audit(request: web.Request) -> web.Response:
+    """Counters against a replay of the ballot stream: equal unless something was lost."""
+    meeting = await _meeting(request)
+    redis = request.app[REDIS]
+    counted, replayed = await results.tally(redis, meeting.id), await results.replay(redis, meeting.id)
+    key = ["secretary", "group", "score"]
+    a = counted.set_index(key)["count"].sort_index()
+    b = replayed[replayed["count"] != 0].set_index(key)["count"].sort_index()
+    return json_response({"consistent": a[a != 0].equals(b), "ballots": int(a.sum()),
+                          "log_entries": await redis.xlen(meeting_keys(meeting.id).log)})
+
+
+async def export_xlsx(request: web.Request) -> web.Response:
+    meeting, graded = await _graded(request)
+    from scoring import export
+    body = export.results_workbook(graded, meta=results.meta_frame(meeting),
+                                   comments=await results.comments(request.app[REDIS], meeting.id))
+    name = quote(f"{meeting.title}-评议结果.xlsx")
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f"attachment; filename=\"results.xlsx\"; filename*=UTF-8''{name}"})
+
+
+async def release(request: web.Request) -> web.Response:
+    meeting = await _meeting(request)
+    body = await read_json(request, request.app[SETTINGS].max_json_body)
+    released = body.get("released", True)
+    if not isinstance(released, bool):
+        raise ApiError(400, "released 须为 true 或 false")
+    k = meeting_keys(meeting.id)
+    await request.app[REDIS].hset(k.meta, "released", int(released))
+    await request.app[REDIS].publish(k.channel, "release")
+    return json_response({"released": released})
+
+
+def setup(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/api/admin/meetings", index)
+    r.add_post("/api/admin/meetings", create)
+    r.add_post("/api/admin/meetings/import", import_files)
+    r.add_get("/api/admin/meetings/{id}", detail)
+    r.add_post("/api/admin/meetings/{id}/open", open_window)
+    r.add_post("/api/admin/meetings/{id}/close", close_window)
+    r.add_get("/api/admin/meetings/{id}/results", results_view)
+    r.add_get("/api/admin/meetings/{id}/audit", audit)
+    r.add_get("/api/admin/meetings/{id}/export.xlsx", export_xlsx)
+    r.add_post("/api/admin/meetings/{id}/release", release)

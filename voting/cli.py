@@ -1,0 +1,67 @@
+"""`python -m voting serve | demo` (DESIGN.md §4)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .demo import ensure_demo_meeting
+from .appkeys import REDIS, SETTINGS
+from .embedded_redis import EmbeddedRedisError
+from .settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m voting", description="述职评议现场测评服务")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("serve", "启动服务"), ("demo", "启动服务并创建演示会议（18 位党支部书记）")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default="0.0.0.0")
+        p.add_argument("--port", type=int, default=8080)
+        p.add_argument("--redis", metavar="URL", help="Redis 地址（默认：在 DATA_DIR 下启动内置 Redis）")
+        p.add_argument("--data-dir", metavar="DIR", help="数据目录（默认 ./data 或 DATA_DIR）")
+    return parser
+
+
+def _announce(app: web.Application):
+    async def on_startup(app: web.Application):
+        s = app[SETTINGS]
+        print(f"述职评议服务已启动：{s.base_url}", flush=True)
+        print(f"  管理后台：{s.base_url}/admin?token={s.admin_token}", flush=True)
+        print(f"  ADMIN_TOKEN={s.admin_token}", flush=True)
+    app.on_startup.append(on_startup)
+
+
+def _demo(app: web.Application):
+    async def on_startup(app: web.Application):
+        urls = await ensure_demo_meeting(app[REDIS], app[SETTINGS])
+        print("演示会议：", urls["title"], flush=True)
+        print(f"  管理后台：{urls['admin_url']}?token={app[SETTINGS].admin_token}", flush=True)
+        print(f"  投票页面：{urls['ballot_url']}（手机扫大屏二维码进入）", flush=True)
+        print(f"  大屏页面：{urls['screen_url']}", flush=True)
+    app.on_startup.append(on_startup)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env(host=args.host, port=args.port, redis_url=args.redis,
+                                     data_dir=args.data_dir)
+    except ValueError as e:
+        print(f"配置错误：{e}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    _announce(app)
+    if args.command == "demo":
+        _demo(app)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                    shutdown_timeout=5)
+    except (EmbeddedRedisError, OSError) as e:
+        print(f"无法启动：{e}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,52 @@
+"""Redis key names. Every key of one meeting carries the hash tag {m:ID}, so a script touches one Cluster slot."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+MEETINGS = "voting:meetings"          # sorted set: meeting id -> created (unix seconds)
+SIGNING_KEY = "voting:signing-key"    # HMAC key of voter tokens, shared by every process
+DEMO_MEETING = "voting:demo-meeting"  # id of the demo meeting, so `demo` reuses it
+
+
+class MeetingKeys:
+    """Keys of one meeting. `cast` lists them in the order cast.lua expects."""
+
+    __slots__ = ("id", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
+                 "tally", "voted", "turnout", "log", "invites", "channel")
+
+    def __init__(self, mid: str):
+        tag = "{m:%s}" % mid
+        self.id = mid
+        self.meta = f"{tag}:meta"                # hash: title, mode, eligibility, preset, secret, ...
+        self.secretaries = f"{tag}:secretaries"  # string: JSON list of {id, name, org, method}
+        self.sids = f"{tag}:sids"                # set of secretary ids
+        self.open = f"{tag}:open"                # set: secretaries whose window is open
+        self.closed = f"{tag}:closed"            # set: closed for good
+        self.voters = f"{tag}:voters"            # hash: voter key (HMAC) -> voter_group
+        self.ballots = f"{tag}:ballots"          # hash: "<voter key>:<sid>" -> current ballot (JSON)
+        self.seen = f"{tag}:seen"                # hash: ballot_id -> sid (idempotency)
+        self.tally = f"{tag}:tally"              # hash: "<sid>|<group>|<score>" -> count, "<sid>|n" -> votes
+        self.voted = f"{tag}:voted"              # set of voter keys that cast at least one ballot
+        self.turnout = f"{tag}:turnout"          # hash: voter_group -> voters who cast
+        self.log = f"{tag}:log"                  # stream: every accepted ballot, the audit log
+        self.invites = f"{tag}:invites"          # hash: HMAC of an invite code -> voter_group (roster)
+        self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
+
+    @property
+    def cast(self) -> list[str]:
+        return [self.meta, self.sids, self.open, self.closed, self.voters, self.ballots, self.seen,
+                self.tally, self.voted, self.turnout, self.log]
+
+    @property
+    def window(self) -> list[str]:
+        return [self.meta, self.sids, self.open, self.closed]
+
+    @property
+    def all(self) -> list[str]:
+        return [self.meta, self.secretaries, self.sids, self.open, self.closed, self.voters, self.ballots,
+                self.seen, self.tally, self.voted, self.turnout, self.log, self.invites]
+
+
+@lru_cache(maxsize=4096)
+def meeting_keys(mid: str) -> MeetingKeys:
+    return MeetingKeys(mid)

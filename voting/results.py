@@ -1,0 +1,90 @@
+"""Results of a meeting: the Redis counters, or a replay of the ballot stream, graded by `scoring`."""
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+
+import pandas as pd
+import redis.asyncio as aioredis
+
+import scoring
+
+from .keys import meeting_keys
+from .meetings import Meeting
+
+TALLY_COLUMNS = ["secretary", "group", "score", "count"]
+_shuffle = random.SystemRandom().shuffle
+
+
+def _frame(counts: Counter) -> pd.DataFrame:
+    rows = [(sid, group, int(score), n) for (sid, group, score), n in counts.items() if n]
+    return pd.DataFrame(rows, columns=TALLY_COLUMNS).astype({"score": "int64", "count": "int64"})
+
+
+async def tally(redis: aioredis.Redis, mid: str) -> pd.DataFrame:
+    """Ballots as counted by cast.lua: one row per (secretary, voter_group, score) with its count."""
+    counts: Counter = Counter()
+    for field, n in (await redis.hgetall(meeting_keys(mid).tally)).items():
+        parts = field.split("|")
+        if len(parts) == 3:
+            counts[tuple(parts)] = int(n)
+    return _frame(counts)
+
+
+async def replay(redis: aioredis.Redis, mid: str, batch: int = 10_000) -> pd.DataFrame:
+    """The same rows rebuilt from the audit stream alone: +1 for each ballot, -1 for the one it replaced."""
+    counts: Counter = Counter()
+    log, start = meeting_keys(mid).log, "-"
+    while entries := await redis.xrange(log, min=start, count=batch):
+        for _, e in entries:
+            counts[e["sid"], e["group"], e["score"]] += 1
+            if e["prev"]:
+                counts[e["sid"], e["group"], e["prev"]] -= 1
+        start = "(" + entries[-1][0]
+    return _frame(counts)
+
+
+def grade(meeting: Meeting, ballots: pd.DataFrame, flags: dict | None = None,
+          overrides: dict | None = None) -> pd.DataFrame:
+    rules = scoring.load_rules(meeting.preset)
+    return scoring.grade(ballots, rules, secretaries=[s["id"] for s in meeting.secretaries],
+                         flags=flags or None, overrides=overrides or None)
+
+
+def _clean(value):
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if hasattr(value, "item"):           # numpy scalar
+        return _clean(value.item())
+    return value
+
+
+def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
+    """The contract's rows {id, name, votes, mean, hao, jiaohao, yiban, cha, low_share, grade, reason}."""
+    info = {s["id"]: s for s in meeting.secretaries}
+    out = []
+    for row in graded.to_dict("records"):
+        sec = info.get(row["secretary"], {})
+        item = {"id": row["secretary"], "name": sec.get("name", ""), "org": sec.get("org", ""),
+                "method": sec.get("method", "")}
+        item.update({k: _clean(v) for k, v in row.items() if k != "secretary"})
+        out.append(item)
+    return out
+
+
+async def comments(redis: aioredis.Redis, mid: str) -> pd.DataFrame:
+    """Current comments per secretary, in random order and with no voter reference (DESIGN.md §3)."""
+    rows = []
+    for field, value in (await redis.hgetall(meeting_keys(mid).ballots)).items():
+        _, problems, suggestions = json.loads(value)
+        if problems or suggestions:
+            rows.append((field.rsplit(":", 1)[1], problems, suggestions))
+    _shuffle(rows)
+    return pd.DataFrame(rows, columns=["secretary", "problems", "suggestions"])
+
+
+def meta_frame(meeting: Meeting) -> pd.DataFrame:
+    return pd.DataFrame([{"secretary": s["id"], "name": s["name"], "org": s["org"], "method": s["method"]}
+                         for s in meeting.secretaries])

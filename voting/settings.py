@@ -1,0 +1,81 @@
+"""Settings of one service process, read from the environment (DESIGN.md §4) or given by tests."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+FSYNC_POLICIES = ("always", "everysec", "no")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "0.0.0.0"
+    port: int = 8080
+    redis_url: str | None = None          # None: start the embedded Redis under data_dir
+    data_dir: Path = Path("data")
+    admin_token: str = ""
+    public_url: str = ""                  # base of QR codes and links; derived from host/port when empty
+    appendfsync: str = "always"           # embedded Redis AOF policy
+    join_code_period: int = 60            # seconds a join code on the screen stays current
+    voter_token_ttl: int = 12 * 3600
+    max_json_body: int = 16 * 1024
+    max_upload_body: int = 5 * 1024 * 1024
+    live_interval: float = 0.2            # at most one projector update per meeting per interval
+    wechat: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.appendfsync not in FSYNC_POLICIES:
+            raise ValueError(f"REDIS_APPENDFSYNC must be one of {', '.join(FSYNC_POLICIES)}")
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host if self.host not in ("0.0.0.0", "::", "") else lan_address()
+        return f"http://{host}:{self.port}"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env=None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        data_dir = Path(overrides.pop("data_dir", None) or env.get("DATA_DIR") or "data")
+        values = dict(
+            redis_url=env.get("REDIS_URL") or None,
+            data_dir=data_dir,
+            admin_token=env.get("ADMIN_TOKEN", ""),
+            public_url=env.get("PUBLIC_URL", ""),
+            appendfsync=env.get("REDIS_APPENDFSYNC", "always"),
+            wechat={k: env[k] for k in ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WECHAT_SECRET")
+                    if env.get(k)},
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def persistent_admin_token(data_dir: Path) -> str:
+    """ADMIN_TOKEN unset: generate one once and keep it in DATA_DIR, so links printed yesterday still work."""
+    path = data_dir / "admin_token"
+    if path.exists():
+        token = path.read_text().strip()
+        if token:
+            return token
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(18)
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return token
+
+
+def lan_address() -> str:
+    """The address phones on the same network reach this machine at (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"

@@ -1,0 +1,118 @@
+"""What an organizer may ask for when creating a meeting, checked field by field with messages in Chinese."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import scoring
+
+from .errors import ApiError
+
+MODES = {"sequential": "一述一评（逐一开启）", "batch": "集中测评（全部同时开启）"}
+ELIGIBILITY = {"open": "凭现场加入码", "roster": "凭个人邀请码"}
+# 001 第五条, 004 §五(三): 班子成员 and 两代表一委员, 党员代表 and 群众代表 attend and assess.
+VOTER_GROUPS = ("班子成员", "两代表一委员", "党员代表", "群众代表")
+UNGROUPED = "未分组"
+METHODS = ("现场述职", "书面述职", "线上述职")
+MAX_SECRETARIES = 500
+MAX_ROSTER = 5000
+
+
+@dataclass
+class SecretarySpec:
+    name: str
+    org: str = ""
+    method: str = "现场述职"
+
+
+@dataclass
+class MeetingSpec:
+    title: str
+    mode: str = "sequential"
+    eligibility: str = "open"
+    preset: str = scoring.DEFAULT_PRESET
+    secretaries: list[SecretarySpec] = field(default_factory=list)
+    roster: list[str] = field(default_factory=list)          # one voter_group per invited attendee
+    voter_groups: list[str] = field(default_factory=lambda: list(VOTER_GROUPS))
+    expected: int = 0                                         # attendees expected (turnout "已投 87/120")
+
+
+def _text(value, what: str, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ApiError(400, f"{what}须为文字")
+    text = " ".join(str(value).split())
+    if required and not text:
+        raise ApiError(400, f"缺少{what}")
+    if len(text) > limit:
+        raise ApiError(400, f"{what}过长（最多 {limit} 个字）")
+    return text
+
+
+def _group(value, where: str) -> str:
+    group = _text(value, f"{where}的类别", 20, required=True)
+    if "|" in group or ":" in group:
+        raise ApiError(400, f"{where}的类别不能包含“|”或“:”")
+    return group
+
+
+def parse_secretary(item, n: int) -> SecretarySpec:
+    where = f"第 {n} 位述职书记"
+    if isinstance(item, str):
+        item = {"name": item}
+    if not isinstance(item, dict):
+        raise ApiError(400, f"{where}须为对象 {{name, org, method}}")
+    method = _text(item.get("method"), f"{where}的述职方式", 20) or "现场述职"
+    return SecretarySpec(name=_text(item.get("name"), f"{where}的姓名（name）", 50, required=True),
+                         org=_text(item.get("org"), f"{where}的党组织名称（org）", 100), method=method)
+
+
+def parse_meeting(data: dict) -> MeetingSpec:
+    spec = MeetingSpec(title=_text(data.get("title"), "会议名称（title）", 100, required=True))
+    spec.mode = data.get("mode") or "sequential"
+    if spec.mode not in MODES:
+        raise ApiError(400, "mode 须为 sequential（一述一评）或 batch（集中测评）")
+    spec.eligibility = data.get("eligibility") or ("roster" if data.get("roster") else "open")
+    if spec.eligibility not in ELIGIBILITY:
+        raise ApiError(400, "eligibility 须为 open（凭现场加入码）或 roster（凭个人邀请码）")
+    spec.preset = data.get("preset") or scoring.DEFAULT_PRESET
+    if spec.preset not in scoring.PRESETS:
+        raise ApiError(400, f"未知的评定规则 preset「{spec.preset}」，可选：{'、'.join(scoring.PRESETS)}")
+
+    items = data.get("secretaries")
+    if not isinstance(items, list) or not items:
+        raise ApiError(400, "缺少述职书记名单（secretaries）")
+    if len(items) > MAX_SECRETARIES:
+        raise ApiError(400, f"述职书记最多 {MAX_SECRETARIES} 位")
+    seen: dict[tuple[str, str], int] = {}
+    for n, item in enumerate(items, 1):
+        sec = parse_secretary(item, n)
+        if (sec.name, sec.org) in seen:
+            raise ApiError(400, f"第 {n} 位述职书记与第 {seen[sec.name, sec.org]} 位重复：{sec.name} {sec.org}".strip())
+        seen[sec.name, sec.org] = n
+        spec.secretaries.append(sec)
+
+    groups = data.get("voter_groups")
+    if groups is not None:
+        if not isinstance(groups, list) or len(groups) > 20:
+            raise ApiError(400, "voter_groups 须为类别名称的列表（最多 20 个）")
+        spec.voter_groups = list(dict.fromkeys(_group(g, "voter_groups") for g in groups))
+
+    roster = data.get("roster") or []
+    if not isinstance(roster, list):
+        raise ApiError(400, "roster 须为参会人员列表 [{group}]")
+    if len(roster) > MAX_ROSTER:
+        raise ApiError(400, f"参会人员最多 {MAX_ROSTER} 人")
+    for n, person in enumerate(roster, 1):
+        group = person.get("group") if isinstance(person, dict) else person
+        spec.roster.append(_group(group, f"第 {n} 位参会人员"))
+    if spec.eligibility == "roster":
+        if not spec.roster:
+            raise ApiError(400, "凭邀请码投票的会议须提供参会人员名单（roster）")
+        spec.voter_groups = list(dict.fromkeys(spec.roster))
+
+    expected = data.get("expected", len(spec.roster))
+    if not isinstance(expected, int) or isinstance(expected, bool) or not 0 <= expected <= 100000:
+        raise ApiError(400, "应到人数（expected）须为 0 到 100000 的整数")
+    spec.expected = expected or len(spec.roster)
+    return spec

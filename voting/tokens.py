@@ -1,0 +1,59 @@
+"""Voter tokens and the per-meeting pseudonyms behind them.
+
+A voter token is `payload.signature` (base64url JSON, HMAC-SHA256 with the service key). It carries the voter
+key: an HMAC of the voter's identity (invite code, or a random id in open meetings) with the meeting's own
+secret, so casting needs no lookup and nothing in Redis holds the identity itself (DESIGN.md §3 Anonymity).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+from .errors import ApiError
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def pseudonym(secret: str, purpose: str, value: str, length: int = 22) -> str:
+    """Keyed hash of `value` for one purpose within one meeting: stable, and useless without the secret."""
+    digest = hmac.new(secret.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return _b64(digest)[:length]
+
+
+class Signer:
+    def __init__(self, key: bytes):
+        self._key = key
+
+    def _sig(self, body: str) -> str:
+        return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+
+    def issue_voter(self, mid: str, voter_key: str, group: str, ttl: int) -> str:
+        body = _b64(json.dumps({"m": mid, "v": voter_key, "g": group, "e": int(time.time()) + ttl},
+                               ensure_ascii=False, separators=(",", ":")).encode())
+        return f"{body}.{self._sig(body)}"
+
+    def voter(self, token: str | None, mid: str) -> dict:
+        """The token's payload, or ApiError 401 with a message the attendee can act on."""
+        if not token:
+            raise ApiError(401, "缺少投票凭证，请先扫码加入会议")
+        body, _, sig = token.partition(".")
+        if not sig or not hmac.compare_digest(sig, self._sig(body)):
+            raise ApiError(401, "投票凭证无效，请重新扫码加入会议")
+        try:
+            payload = json.loads(_unb64(body))
+        except ValueError:
+            raise ApiError(401, "投票凭证无效，请重新扫码加入会议") from None
+        if payload.get("m") != mid:
+            raise ApiError(401, "该凭证不属于本次会议，请扫描本会议的二维码")
+        if payload.get("e", 0) < time.time():
+            raise ApiError(401, "投票凭证已过期，请重新扫码加入会议")
+        return payload
