@@ -158,11 +158,11 @@ def _final(df: pd.DataFrame, overrides: dict, rules: Rules) -> pd.DataFrame:
     """The committee's word: final grade = proposed unless overridden, both kept (001 第六条)."""
     df["final_grade"] = [overrides.get(s, (g, ""))[0] for s, g in zip(df["secretary"], df["grade"])]
     df["override_reason"] = [overrides.get(s, ("", ""))[1] for s in df["secretary"]]
-    df["consequence"] = [_consequence(g, rules) for g in df["final_grade"]]
+    df["consequence"] = [consequence(g, rules) for g in df["final_grade"]]
     return df[COLUMNS + EXTRA]
 
 
-def _consequence(final: str, rules: Rules) -> str:
+def consequence(final: str, rules: Rules) -> str:
     """未达到“好”⇒ 年度考核不得评定为“优秀”; 一般/差 ⇒ 约谈提醒、限期整改 (001 第七条 and the others)."""
     if final in ("", "好"):
         return ""
