@@ -6,12 +6,12 @@
 """
 
 from .ballots import read_ballots, validate_ballots
-from .errors import BallotError, RulesError, ScoringError
+from .errors import BallotError, InputError, RulesError, ScoringError
 from .grade import COLUMNS, grade
 from .quota import QuotaFinding, check_quotas
 from .rules import DEFAULT_PRESET, PRESETS, Rules, load_rules
 
 __all__ = [
     "PRESETS", "DEFAULT_PRESET", "Rules", "load_rules", "grade", "COLUMNS", "validate_ballots",
-    "read_ballots", "check_quotas", "QuotaFinding", "RulesError", "BallotError", "ScoringError",
+    "read_ballots", "check_quotas", "QuotaFinding", "RulesError", "BallotError", "InputError", "ScoringError",
 ]
