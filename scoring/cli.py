@@ -82,6 +82,8 @@ def _grade(args) -> int:
             raise _Usage(f"错误：输出目录“{out.parent}”不存在")
     rules = load_rules(path=args.rules) if args.rules else load_rules(args.preset or DEFAULT_PRESET)
     raw = read_ballots(args.ballots)
+    if not len(raw):
+        raise BallotError("选票文件中没有任何选票行", row=2)
     ballots = validate_ballots(raw, rules, rows=raw.index, header_row=1)
     secretaries = list(dict.fromkeys(ballots["secretary"]))  # the file's order
     results = grade(ballots, rules, secretaries=secretaries, enforce_quota=args.enforce_quota)

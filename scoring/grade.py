@@ -41,8 +41,9 @@ def grade(ballots: pd.DataFrame | None, rules: Rules | str | None = None, secret
         for sid, value in zip(marked["secretary"].astype(str), marked["flag"].astype(str)):
             flag_sets.setdefault(sid, set()).add(_flag_value(value.strip()))
     t = tally(ballots, rules, secretaries, extra_ids=set(flag_sets) | set(overrides))
+    known = set(t.ids)
     for sid in list(flag_sets) + list(overrides):
-        if sid not in set(t.ids):
+        if sid not in known:
             raise RulesError(f"“{sid}”不在述职人名单中，无法标记或调整等次")
 
     cats = np.zeros((10, 4), dtype=np.int64)

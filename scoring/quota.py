@@ -95,18 +95,19 @@ def enforce(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     if cap is None or len(hao) <= cap[0]:
         return df
     limit, what, cite = cap
-    keys = pd.DataFrame({"m": -df.loc[hao, "mean"].round(9), "s": df.loc[hao, "low_share"]})
+    m = -df.loc[hao, "mean"].round(9).to_numpy()
+    s = df.loc[hao, "low_share"].to_numpy()
+    ahead = (m[None, :] < m[:, None]) | ((m[None, :] == m[:, None]) & (s[None, :] < s[:, None]))
+    tied = (m[None, :] == m[:, None]) & (s[None, :] == s[:, None])
+    better, at_or_better = ahead.sum(axis=1), (ahead | tied).sum(axis=1)
     df = df.copy()
-    for i in hao:
-        m, s = keys.at[i, "m"], keys.at[i, "s"]
-        better = int(((keys["m"] < m) | ((keys["m"] == m) & (keys["s"] < s))).sum())
-        at_or_better = int(((keys["m"] < m) | ((keys["m"] == m) & (keys["s"] <= s))).sum())
-        if at_or_better <= limit:
+    for i, b, upto in zip(hao, better, at_or_better):
+        if upto <= limit:
             continue
-        tie = "（并列）" if at_or_better - better > 1 else ""
+        tie = "（并列）" if upto - b > 1 else ""
         df.at[i, "grade"] = "较好"
         df.at[i, "rule"] = "quota"
         df.at[i, "quota_demoted"] = True
-        df.at[i, "reason"] += (f"；平均分在“好”等次中排第 {better + 1} 名{tie}，超出“好”等次限额"
+        df.at[i, "reason"] += (f"；平均分在“好”等次中排第 {b + 1} 名{tie}，超出“好”等次限额"
                                f"（{what}），调整为较好（{cite}）")
     return df

@@ -121,6 +121,8 @@ def load_rules(name: str | None = None, *, path: str | Path | None = None) -> Ru
 
     if name is not None and path is not None:
         raise RulesError("只能指定预设名称或规则文件之一")
+    if name is not None and name.lower().endswith(".toml"):
+        name, path = None, name
     if path is None:
         name = DEFAULT_PRESET if name is None else name
         return parse_rules(_preset_dict(name), f"预设“{name}”")

@@ -84,13 +84,24 @@ def _dimension(ballots, column, weights, default, label):
     """Codes of a weighted dimension and the weight of each code; one cell when unweighted."""
     if not weights or column not in ballots:
         return 0, np.ones(1)
-    codes, uniques = pd.factorize(ballots[column].astype("string").fillna("").str.strip())
+    codes, uniques = _labels(ballots[column])
     table = dict(weights)
     missing = [u for u in uniques if u not in table and default is None]
     if missing:
-        raise RulesError(f"{label}“{missing[0]}”不在规则的权重表中（{'、'.join(table)}）")
+        what = f"{label}为空" if missing[0] == "" else f"{label}“{missing[0]}”不在规则的权重表中"
+        raise RulesError(f"{what}（规则按 {'、'.join(table)} 加权）")
     w = np.array([table.get(u, default) for u in uniques], dtype=float)
     return codes, (w if len(w) else np.ones(1))
+
+
+def _labels(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Factorize, then clean the few distinct labels (blank for missing, spaces stripped)."""
+    codes, uniques = pd.factorize(column)
+    labels = ["" if pd.isna(u) else str(u).strip() for u in uniques]
+    if (codes < 0).any():  # missing values: code -1 picks the "" appended last
+        labels.append("")
+    clean, merged = pd.factorize(pd.Series(labels, dtype=object))
+    return clean[codes], list(merged)
 
 
 def _trimmed(cells: np.ndarray, trim: Trim) -> np.ndarray:
@@ -111,7 +122,7 @@ def _trimmed(cells: np.ndarray, trim: Trim) -> np.ndarray:
 
 
 def _weighted_mean(cells: np.ndarray, wg: np.ndarray, ws: np.ndarray) -> np.ndarray:
-    """Mean per cell, weighted over the groups present, then over the sources present.
+    """Mean per cell, weighted over the groups present, then over the sources present (004 §三).
 
     Weights renormalise over what is present: a secretary heard only by 上述 gets the 上述 mean.
     """

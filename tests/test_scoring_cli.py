@@ -138,3 +138,23 @@ def test_quota_warning_is_printed(tmp_path):
 def test_presets_command_lists_the_five():
     result = run("presets", cwd=".")
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 5
+
+
+def test_header_only_file_is_bad_input(tmp_path):
+    ballots = write(tmp_path / "b.csv", "secretary,score\n")
+    result = run("grade", ballots, "-o", tmp_path / "r.csv", cwd=tmp_path)
+    assert result.returncode == 2 and "没有任何选票行" in result.stderr
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_user_rule_file_decides(tmp_path):
+    """A unit that cuts the top and bottom ballot: 10, 9, 9, 9, 2 -> 9, 9, 9 -> 9 -> 好.
+    Under plain 004 the same ballots are 差 (1 差 ballot of 5 = 20 % > 10 %); the file also
+    switches the 10 % rule off."""
+    ballots = write(tmp_path / "b.csv", "secretary,score\nA,10\nA,9\nA,9\nA,9\nA,2\n")
+    rules = write(tmp_path / "r.toml", 'extends = "shanghaimiao-2022"\n[mean]\ntrim = 1\n[low_share]\nenabled = false\n')
+    out = tmp_path / "r.json"
+    assert run("grade", ballots, "--rules", rules, "-o", out, cwd=tmp_path).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["grade"] == "好"
+    assert run("grade", ballots, "-o", out, cwd=tmp_path).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["grade"] == "差"

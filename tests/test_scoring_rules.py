@@ -125,3 +125,9 @@ def test_file_that_is_not_toml_or_missing(tmp_path):
         scoring.load_rules(path=tmp_path / "none.toml")
     with pytest.raises(scoring.RulesError, match="未知的预设"):
         scoring.load_rules(path=write(tmp_path, 'extends = "nowhere"\n'))
+
+
+def test_a_toml_name_is_read_as_a_file(tmp_path):
+    """The service may store the organizer's choice as one string: a preset or a file name."""
+    path = write(tmp_path, 'extends = "ustl-2019"\n')
+    assert scoring.load_rules(str(path)).quota.hao_max == Fraction(1, 3)
