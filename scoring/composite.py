@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .grade import consequence
+from .grade import consequence, whole_or_none
 from .rules import Composite, Rules, load_rules
 from .text import fmt_mean, fmt_points
 
@@ -40,11 +40,10 @@ def composite(scores: pd.DataFrame, rules: Rules | str | None = "xiangxi-2018") 
     df["survey_points"] = df["survey"] * c.survey / 100
     df["meeting_points"] = df["meeting_mean"] / 10 * c.meeting  # 003 §四(四): 按20分折算
     df["total"] = df[["daily_points", "field_points", "survey_points", "meeting_points"]].sum(axis=1, skipna=False)
-    ranked = df["total"].notna()
-    df["rank"] = df["total"].round(9).rank(ascending=False, method="min").astype("Int64")
-    n = int(ranked.sum())
-    df["bottom_position"] = (n - df["rank"] + 1).astype("Int64")
-    deduction = [c.bottom_deductions[p - 1] if pd.notna(p) and p <= len(c.bottom_deductions) else 0
+    rank = df["total"].round(9).rank(ascending=False, method="min").to_numpy()
+    bottom = int(df["total"].notna().sum()) - rank + 1
+    df["rank"], df["bottom_position"] = whole_or_none(rank), whole_or_none(bottom)
+    deduction = [c.bottom_deductions[p - 1] if p is not None and p <= len(c.bottom_deductions) else 0
                  for p in df["bottom_position"]]
     df["performance_deduction"] = -np.asarray(deduction, dtype=int)
     decided = [_decide(row, c) for row in df.itertuples(index=False)]
@@ -76,7 +75,7 @@ def _decide(row, c: Composite) -> tuple[str, str]:
 
 
 def _note(position, deduction: int, c: Composite) -> str:
-    if pd.isna(position) or not deduction:
+    if position is None or not deduction:
         return ""
     text = f"排名后 {position} 名，年终绩效考核扣 {deduction} 分（{c.bottom_cite}）"
     if position <= 3:

@@ -116,18 +116,22 @@ def _mean_label(weighted: bool, trimmed: int) -> str:
     return f"去掉最高、最低共 {trimmed} 票后的{label}" if trimmed else label
 
 
-def _rank(mean: np.ndarray, low_share: np.ndarray) -> pd.Series:
+def _rank(mean: np.ndarray, low_share: np.ndarray) -> np.ndarray:
     """1 = best: higher mean, then lower 一般差占比; equals share a rank (1, 2, 2, 4)."""
     keys = pd.DataFrame({"m": -np.round(mean, 9), "s": low_share})
-    ranks = pd.Series(pd.NA, index=keys.index, dtype="Int64")
+    ranks = np.full(len(keys), np.nan)
     graded = keys[~np.isnan(mean)]
     if len(graded):
         first = graded.sort_values(["m", "s"]).reset_index()
         new = (first[["m", "s"]] != first[["m", "s"]].shift()).any(axis=1).to_numpy()
         positions = np.arange(1, len(first) + 1)
-        first["rank"] = np.maximum.accumulate(np.where(new, positions, 0))
-        ranks[first["index"].to_numpy()] = first["rank"].to_numpy()
-    return ranks
+        ranks[first["index"].to_numpy()] = np.maximum.accumulate(np.where(new, positions, 0))
+    return whole_or_none(ranks)
+
+
+def whole_or_none(values: np.ndarray) -> np.ndarray:
+    """Ranks as Python ints, None where there is none: plain in CSV and JSON (pd.NA is not)."""
+    return np.array([None if np.isnan(v) else int(v) for v in values], dtype=object)
 
 
 def _flag_value(value: str) -> str:

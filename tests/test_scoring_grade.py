@@ -166,3 +166,15 @@ def test_ballot_for_someone_not_on_the_roster_is_an_error_not_dropped():
 def test_default_preset_is_004():
     assert scoring.DEFAULT_PRESET == "shanghaimiao-2022"
     assert scoring.grade(ballots(A=[10] * 8 + [6]), None).grade.iloc[0] == "差"
+
+
+def test_rows_turn_into_json_for_the_service():
+    """The service sends rows as JSON: no pandas-only missing values (pd.NA) may appear.
+
+    B has no ballots, so its mean, share and rank are missing: NaN floats or None.
+    """
+    import json
+
+    records = scoring.grade(ballots(A=[9]), RULES_004, secretaries=["A", "B"]).to_dict("records")
+    text = json.dumps(records, default=lambda v: v.item(), allow_nan=True)
+    assert json.loads(text)[1]["rank"] is None
