@@ -135,6 +135,9 @@ def _text(column: pd.Series) -> pd.Series:
 def _integers(column: pd.Series, label: str, lo: int, hi: int | None, problems) -> pd.Series:
     raw = column.astype("string").fillna("").str.strip()
     values = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
+    retry = values.isna() & (raw != "")
+    if retry.any():  # full-width digits typed with a Chinese input method: “１０”
+        values[retry] = pd.to_numeric(raw[retry].str.normalize("NFKC"), errors="coerce").astype(float)
     empty = (raw == "").to_numpy()
     nonnumber = np.isnan(values.to_numpy()) & ~empty
     fractional = ~np.isnan(values.to_numpy()) & (values.to_numpy() % 1 != 0)

@@ -87,3 +87,8 @@ def test_groups_must_be_in_the_rule_files_weights():
 def test_numbers_from_the_service_pass():
     df = scoring.validate_ballots(pd.DataFrame({"secretary": ["A", "B"], "score": [10, 1], "count": [5, 0]}))
     assert df.score.tolist() == [10, 1] and df["count"].tolist() == [5, 0]
+
+
+def test_full_width_digits_from_a_chinese_input_method_are_numbers():
+    df = scoring.validate_ballots(text_rows(("A", "１０"), ("B", "９")))
+    assert df.score.tolist() == [10, 9]
