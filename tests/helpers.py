@@ -49,7 +49,7 @@ class Api:
 
     async def join(self, meeting: dict, code: str | None = None, status: int = 200, **extra) -> str:
         body = await self.call("POST", f"/api/meetings/{meeting['id']}/join", status,
-                               json={"code": code or meeting["join_code"], **extra})
+                               json={"code": meeting["join_code"] if code is None else code, **extra})
         return body.get("token", body.get("error"))
 
     async def cast(self, mid: str, token: str, sid: str, score, status: int = 200, bid: str | None = None,

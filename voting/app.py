@@ -35,7 +35,10 @@ async def redis_ctx(app: web.Application):
         url = await embedded.astart()
         log.info("embedded Redis at %s (AOF appendfsync %s, data in %s)", url, settings.appendfsync,
                  embedded.data_dir)
-    client = aioredis.Redis.from_url(url, decode_responses=True)
+    # Bounded and blocking: a room voting at once queues for a connection instead of failing.
+    pool = aioredis.BlockingConnectionPool.from_url(url, decode_responses=True, timeout=10,
+                                                    max_connections=settings.redis_connections)
+    client = aioredis.Redis(connection_pool=pool)
     try:
         await client.ping()
         await client.set(SIGNING_KEY, secrets.token_hex(32), nx=True)
@@ -45,6 +48,7 @@ async def redis_ctx(app: web.Application):
         yield
     finally:
         await client.aclose()
+        await pool.aclose()
         if embedded:
             await embedded.astop()
 
@@ -66,6 +70,7 @@ def create_app(settings: Settings) -> web.Application:
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(live.live_ctx)
+    app.on_shutdown.append(live.close_streams)
 
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/meetings/{id}/join", join_api)

@@ -42,10 +42,15 @@ class Mailbox:
             self.data = data
             self.event.set()
 
-    async def get(self, timeout: float) -> str:
+    async def get(self, timeout: float) -> str | None:
+        """The newest payload; None once the service is shutting down."""
         await asyncio.wait_for(self.event.wait(), timeout)
         self.event.clear()
         return self.data
+
+    def close(self):
+        self.data = None
+        self.event.set()
 
 
 class LiveHub:
@@ -151,12 +156,21 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
             except TimeoutError:
                 await resp.write(b": ping\n\n")
                 continue
+            if data is None:
+                break
             await resp.write(_event("state", data))
     except (ConnectionResetError, ApiError):
         pass
     finally:
         hub.unsubscribe(meeting.id, box)
     return resp
+
+
+async def close_streams(app: web.Application):
+    """on_shutdown: end every open stream now, instead of the server waiting for them to time out."""
+    for boxes in app[LIVE].boxes.values():
+        for box in boxes:
+            box.close()
 
 
 async def live_ctx(app: web.Application):

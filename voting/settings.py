@@ -19,6 +19,7 @@ class Settings:
     admin_token: str = ""
     public_url: str = ""                  # base of QR codes and links; derived from host/port when empty
     appendfsync: str = "always"           # embedded Redis AOF policy
+    redis_connections: int = 64           # per process; more requests wait for a free one
     join_code_period: int = 60            # seconds a join code on the screen stays current
     voter_token_ttl: int = 12 * 3600
     max_json_body: int = 16 * 1024

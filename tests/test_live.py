@@ -1,0 +1,128 @@
+"""The projector stream: the room sees turnout move, never faster than a few updates a second per meeting."""
+import asyncio
+import json
+import time
+
+from voting.app import create_app
+
+from .helpers import Api
+
+
+class Events:
+    """Server-Sent Events read off a live response."""
+
+    def __init__(self, resp):
+        self.resp = resp
+
+    async def next(self, timeout: float = 3.0) -> tuple[str, dict]:
+        name, data = "message", ""
+        async with asyncio.timeout(timeout):
+            while True:
+                line = (await self.resp.content.readline()).decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data += line[6:]
+                elif line == "" and data:
+                    return name, json.loads(data)
+
+    async def until(self, predicate, timeout: float = 3.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            name, data = await self.next(max(0.01, deadline - time.monotonic()))
+            if name == "state" and predicate(data):
+                return data
+
+
+async def stream(client, mid: str, query: str = "") -> Events:
+    resp = await client.get(f"/api/meetings/{mid}/live{query}")
+    assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/event-stream")
+    return Events(resp)
+
+
+async def test_screen_sees_each_vote_and_window(client, api):
+    m = await api.create_meeting(mode="sequential", expected=40)
+    screen = await stream(client, m["id"])
+    first = await screen.until(lambda s: True)
+    assert first["open"] == [] and first["expected"] == 40 and [s["name"] for s in first["secretaries"]] == ["张三", "李四", "王五"]
+    await api.open(m["id"], "s1")
+    await screen.until(lambda s: s["open"] == ["s1"])
+    token = await api.join(m)
+    await api.cast(m["id"], token, "s1", 9)
+    state = await screen.until(lambda s: s["votes"]["s1"] == 1)
+    assert state["dist"]["s1"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0] and state["voted"] == 1
+    assert "results" not in state
+
+
+async def test_updates_are_coalesced_under_a_burst(aiohttp_client, settings):
+    client = await aiohttp_client(create_app(settings.with_(live_interval=0.25)))
+    api = Api(client)
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    tokens = await asyncio.gather(*(api.join(m) for _ in range(60)))
+    screen = await stream(client, m["id"])
+    await screen.next()
+    started = time.monotonic()
+    await asyncio.gather(*(api.cast(m["id"], t, "s1", 8) for t in tokens))
+    received = 0
+    state = {}
+    while state.get("votes", {}).get("s1") != 60:
+        name, state = await screen.next()
+        received += 1
+    elapsed = time.monotonic() - started
+    assert received <= elapsed / 0.25 + 2, (received, elapsed)   # not one update per ballot
+
+
+async def test_only_the_keyed_screen_gets_the_join_code(client, api):
+    m = await api.create_meeting()
+    key = m["screen_url"].split("?k=")[1]
+    keyed = await stream(client, m["id"], f"?k={key}")
+    names = {(await keyed.next())[0], (await keyed.next())[0]}
+    assert names == {"state", "join"}
+    plain = await stream(client, m["id"], "?k=wrong")
+    assert (await plain.next())[0] == "state"
+    await api.open(m["id"])
+    assert (await plain.next())[0] == "state"                    # the next event is a state again, no join
+    resp = await client.get(f"/meetings/{m['id']}/join-qr.svg?k=wrong")
+    assert resp.status == 403
+    resp = await client.get(f"/meetings/{m['id']}/join-qr.svg?k={key}")
+    assert resp.status == 200 and resp.content_type == "image/svg+xml" and (await resp.text()).startswith("<svg")
+
+
+async def test_join_event_carries_the_current_code(client, api):
+    m = await api.create_meeting()
+    key = m["screen_url"].split("?k=")[1]
+    keyed = await stream(client, m["id"], f"?k={key}")
+    for _ in range(2):
+        name, data = await keyed.next()
+        if name == "join":
+            assert data["code"] == (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["join_code"]
+            assert data["url"].endswith(f"/m/{m['id']}?code={data['code']}")
+            assert await api.join(m, data["code"])
+            return
+    raise AssertionError("no join event")
+
+
+async def test_phones_hear_only_window_changes(client, api):
+    m = await api.create_meeting(mode="sequential")
+    phone = await stream(client, m["id"], "?view=windows")
+    assert await phone.next() == ("state", {"open": [], "closed": []})
+    await api.open(m["id"], "s1")
+    assert await phone.next() == ("state", {"open": ["s1"], "closed": []})
+    token = await api.join(m)
+    await api.cast(m["id"], token, "s1", 9)
+    await api.close(m["id"], "s1")
+    assert await phone.next() == ("state", {"open": [], "closed": ["s1"]})   # the ballot sent nothing
+
+
+async def test_released_results_reach_the_screen(client, api):
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    token = await api.join(m)
+    await api.cast(m["id"], token, "s1", 10)
+    screen = await stream(client, m["id"])
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
+    state = await screen.until(lambda s: s["released"])
+    assert [(r["name"], r["grade"]) for r in state["results"]] == [("张三", "好"), ("李四", ""), ("王五", "")]
+    body = await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", 400, json={"released": "yes"})
+    assert "released" in body["error"]
