@@ -7,6 +7,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 import scoring
+from scoring import export
 
 from . import importer, results
 from .appkeys import REDIS, SCRIPTS, SETTINGS
@@ -117,12 +118,12 @@ async def close_window(request: web.Request) -> web.Response:
 
 async def _graded(request: web.Request):
     meeting = await _meeting(request)
-    return meeting, results.grade(meeting, await results.tally(request.app[REDIS], meeting.id))
+    graded = results.grade(meeting, await results.tally(request.app[REDIS], meeting.id))
+    return meeting, scoring.load_rules(meeting.preset), graded
 
 
 async def results_view(request: web.Request) -> web.Response:
-    meeting, graded = await _graded(request)
-    rules = scoring.load_rules(meeting.preset)
+    meeting, rules, graded = await _graded(request)
     return json_response({
         "id": meeting.id, "title": meeting.title, "preset": meeting.preset, "released": meeting.released,
         "secretaries": results.results_json(meeting, graded),
@@ -143,15 +144,28 @@ async def audit(request: web.Request) -> web.Response:
                           "log_entries": await redis.xlen(meeting_keys(meeting.id).log)})
 
 
-async def export_xlsx(request: web.Request) -> web.Response:
-    meeting, graded = await _graded(request)
-    from scoring import export
-    body = export.results_workbook(graded, meta=results.meta_frame(meeting),
-                                   comments=await results.comments(request.app[REDIS], meeting.id))
-    name = quote(f"{meeting.title}-评议结果.xlsx")
+def _download(body: bytes, content_type: str, filename: str) -> web.Response:
     return web.Response(body=body, headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f"attachment; filename=\"results.xlsx\"; filename*=UTF-8''{name}"})
+        "Content-Type": content_type,
+        "Content-Disposition": f"attachment; filename=\"results.{filename.rsplit('.', 1)[1]}\"; "
+                               f"filename*=UTF-8''{quote(filename)}"})
+
+
+async def export_xlsx(request: web.Request) -> web.Response:
+    """The official tables: results, 002 附件2 checklist, anonymous comments, notes on rules and quotas."""
+    meeting, rules, graded = await _graded(request)
+    body = export.results_workbook(graded, meta=results.meta_frame(meeting),
+                                   comments=await results.comments(request.app[REDIS], meeting.id),
+                                   rules=rules, findings=scoring.check_quotas(graded, rules),
+                                   info={"title": meeting.title})
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"{meeting.title}-评议结果.xlsx")
+
+
+async def export_csv(request: web.Request) -> web.Response:
+    meeting, rules, graded = await _graded(request)
+    return _download(export.results_csv(graded, meta=results.meta_frame(meeting), rules=rules),
+                     "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv")
 
 
 async def release(request: web.Request) -> web.Response:
@@ -177,4 +191,5 @@ def setup(app: web.Application) -> None:
     r.add_get("/api/admin/meetings/{id}/results", results_view)
     r.add_get("/api/admin/meetings/{id}/audit", audit)
     r.add_get("/api/admin/meetings/{id}/export.xlsx", export_xlsx)
+    r.add_get("/api/admin/meetings/{id}/export.csv", export_csv)
     r.add_post("/api/admin/meetings/{id}/release", release)

@@ -54,8 +54,9 @@ def grade(meeting: Meeting, ballots: pd.DataFrame, flags: dict | None = None,
 
 
 def _clean(value):
+    """JSON-safe, unrounded: a mean of 8.99995 is 较好 and must not read as 9.0 (004 §五(四))."""
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
+        return None if math.isnan(value) else value
     if hasattr(value, "item"):           # numpy scalar
         return _clean(value.item())
     return value
