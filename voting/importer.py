@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import unquote
 
 import pandas as pd
 from aiohttp import web
@@ -116,19 +117,24 @@ def roster(filename: str, data: bytes) -> list[dict]:
     return out
 
 
+def _name(upload: web.FileField, default: str) -> str:
+    """Browsers send UTF-8 file names as they are, some clients percent-encode them."""
+    return unquote(upload.filename or default)
+
+
 async def read_upload(request: web.Request) -> dict:
     """A multipart form: title, mode, eligibility, preset, expected, secretaries (file), roster (file)."""
-    if not request.content_type.startswith("multipart/"):
+    if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiError(415, "请以 multipart/form-data 上传文件（字段 secretaries，可选 roster）")
     form = await request.post()
     upload = form.get("secretaries")
     if not isinstance(upload, web.FileField):
         raise ApiError(400, "缺少述职书记名单文件（字段 secretaries）")
     data = {k: form[k] for k in ("title", "mode", "eligibility", "preset") if isinstance(form.get(k), str)}
-    data["secretaries"] = secretaries(upload.filename or "secretaries", upload.file.read())
+    data["secretaries"] = secretaries(_name(upload, "secretaries"), upload.file.read())
     roster_file = form.get("roster")
     if isinstance(roster_file, web.FileField) and roster_file.filename:
-        data["roster"] = roster(roster_file.filename, roster_file.file.read())
+        data["roster"] = roster(_name(roster_file, "roster"), roster_file.file.read())
     if str(form.get("expected") or "").strip():
         if not str(form["expected"]).strip().isdigit():
             raise ApiError(400, "应到人数（expected）须为整数")

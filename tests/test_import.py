@@ -1,0 +1,84 @@
+"""Meetings from the organizer's own spreadsheets; a bad sheet is named by file, row and column."""
+import io
+
+import aiohttp
+import openpyxl
+import pytest
+
+from .helpers import ADMIN
+
+
+def xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def form(files: dict, **fields) -> aiohttp.FormData:
+    data = aiohttp.FormData()
+    for k, v in fields.items():
+        data.add_field(k, v)
+    for field, (name, content) in files.items():
+        data.add_field(field, content, filename=name)
+    return data
+
+
+async def upload(client, files, status=201, **fields):
+    resp = await client.post("/api/admin/meetings/import", data=form(files, **fields), headers=ADMIN)
+    body = await resp.json()
+    assert resp.status == status, body
+    return body
+
+
+async def test_import_xlsx_with_a_title_row_and_a_roster(client):
+    """Office sheets often carry a title above the header; 004's roster groups decide the invite cards."""
+    secretaries = xlsx([["上海庙镇党支部书记述职名单"], [], ["序号", "姓名", "党支部名称", "述职方式"],
+                        [1, "巴音希里", "巴音希里嘎查党支部", "现场述职"], [2, "王建国", "芒哈图嘎查党支部", None],
+                        [], [3, "张海燕", "上海庙村党支部", "书面述职"]])
+    roster = xlsx([["姓名", "类别"], ["甲", "班子成员"], ["乙", "两代表一委员"], ["丙", "群众代表"]])
+    m = await upload(client, {"secretaries": ("书记.xlsx", secretaries), "roster": ("参会.xlsx", roster)},
+                     title="2022年度述职评议会", mode="sequential", eligibility="roster")
+    assert [(s["name"], s["org"], s["method"]) for s in m["secretaries"]] == [
+        ("巴音希里", "巴音希里嘎查党支部", "现场述职"), ("王建国", "芒哈图嘎查党支部", "现场述职"),
+        ("张海燕", "上海庙村党支部", "书面述职")]
+    assert [i["group"] for i in m["invites"]] == ["班子成员", "两代表一委员", "群众代表"]
+    assert m["mode"] == "sequential" and m["expected"] == 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+async def test_import_csv_as_excel_saves_it(client, encoding):
+    text = "name,org,method\n张三,第一党支部,现场述职\n李四,第二党支部,\n"
+    m = await upload(client, {"secretaries": ("list.csv", text.encode(encoding))}, title="会")
+    assert [s["name"] for s in m["secretaries"]] == ["张三", "李四"]
+    assert m["secretaries"][1]["method"] == "现场述职"
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"secretaries": ("书记.xlsx", xlsx([["姓名", "党支部名称"], ["张三", "一支部"], ["", "二支部"]]))},
+     "书记.xlsx 第 3 行「姓名」为空"),
+    ({"secretaries": ("书记.xlsx", xlsx([["名字", "单位"], ["张三", "一支部"]]))},
+     "书记.xlsx 缺少「姓名」列"),
+    ({"secretaries": ("书记.csv", "姓名,党支部名称\n张三,一支部\n李四,二支部\n张三,一支部\n".encode())},
+     "书记.csv 第 4 行与第 2 行重复"),
+    ({"secretaries": ("书记.xlsx", b"PK\x03\x04 not really a workbook")}, "不是有效的 Excel"),
+    ({"secretaries": ("书记.xls", b"\xd0\xcf\x11\xe0")}, "另存为 .xlsx"),
+    ({"secretaries": ("书记.pdf", b"%PDF")}, "请上传 .xlsx 或 .csv"),
+    ({"secretaries": ("书记.csv", "姓名\n张三\n".encode()),
+      "roster": ("参会.csv", "姓名,类别\n甲,党员代表\n乙,\n".encode())}, "参会.csv 第 3 行「类别」为空"),
+    ({"secretaries": ("书记.csv", ("姓名\n" + "长" * 51 + "\n").encode())}, "第 2 行「姓名」过长"),
+])
+async def test_bad_sheets_name_file_row_and_column(client, files, message):
+    body = await upload(client, files, status=400, title="会")
+    assert message in body["error"]
+    resp = await client.get("/api/admin/meetings", headers=ADMIN)
+    assert (await resp.json())["meetings"] == []
+
+
+async def test_import_needs_a_file_and_multipart(client):
+    resp = await client.post("/api/admin/meetings/import", json={"title": "会"}, headers=ADMIN)
+    assert resp.status == 415 and "multipart" in (await resp.json())["error"]
+    body = await upload(client, {}, status=400, title="会")
+    assert "缺少述职书记名单文件" in body["error"]

@@ -1,0 +1,82 @@
+"""Who may vote: the rotating join code of open meetings, the invite codes of roster meetings."""
+import time
+
+import pytest
+
+from voting.app import create_app
+from voting.meetings import rotating_code
+
+from .helpers import Api
+
+ROSTER = [{"group": "班子成员"}] * 2 + [{"group": "党员代表"}] * 3 + [{"group": "群众代表"}] * 2
+
+
+async def test_wrong_join_code_is_refused(api):
+    m = await api.create_meeting()
+    wrong = f"{(int(m['join_code']) + 1) % 1_000_000:06d}"
+    assert "加入码错误或已过期" in await api.join(m, wrong, status=403)
+    assert await api.join(m, "", status=400) == "请输入加入码"
+
+
+async def test_a_photo_of_an_old_join_code_stops_working(aiohttp_client, settings, redis_sync):
+    """The code on the screen rotates: the current and the previous one are accepted, older ones are not."""
+    api = Api(await aiohttp_client(create_app(settings.with_(join_code_period=1))))
+    m = await api.create_meeting()
+    secret = redis_sync.hget(f"{{m:{m['id']}}}:meta", "secret")
+    index = int(time.time())
+    assert await api.join(m, rotating_code(secret, index - 1))
+    assert "已过期" in await api.join(m, rotating_code(secret, index - 3), status=403)
+
+
+async def test_open_attendee_may_name_their_voter_group(api):
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    for group in ("党员代表", "党员代表", "群众代表", None):
+        token = await api.join(m, **({"group": group} if group else {}))
+        await api.cast(m["id"], token, "s1", 9)
+    assert "身份类别须为" in await api.join(m, group="路人", status=400)
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["state"]["turnout"] == {"班子成员": 0, "两代表一委员": 0, "党员代表": 2, "群众代表": 1, "未分组": 1}
+    assert detail["state"]["voted"] == 4
+
+
+async def test_roster_meeting_hands_out_one_invite_code_per_attendee(api):
+    m = await api.create_meeting(eligibility="roster", roster=ROSTER)
+    assert m["join_code"] is None and len(m["invites"]) == 7
+    assert len({i["code"] for i in m["invites"]}) == 7
+    assert [i["group"] for i in m["invites"]] == [r["group"] for r in ROSTER]
+    assert m["expected"] == 7
+    await api.open(m["id"])
+    first = m["invites"][2]
+    token = await api.join(m, first["code"].lower()[:4] + " " + first["code"].lower()[4:])
+    await api.cast(m["id"], token, "s1", 10)
+    again = await api.join(m, first["code"])           # the same card on a second phone is the same voter
+    await api.cast(m["id"], again, "s1", 4)
+    r = (await api.results(m["id"]))["s1"]
+    assert (r["votes"], r["mean"]) == (1, 4.0)
+    assert "邀请码无效" in await api.join(m, "ABCDEFGH", status=403)
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["state"]["turnout"]["党员代表"] == 1 and detail["state"]["turnout"]["班子成员"] == 0
+
+
+async def test_open_join_code_does_not_open_a_roster_meeting(api):
+    m = await api.create_meeting(eligibility="roster", roster=ROSTER)
+    open_meeting = await api.create_meeting()
+    assert "邀请码无效" in await api.join(m, open_meeting["join_code"], status=403)
+
+
+async def test_guessing_codes_is_slowed_down(api):
+    m = await api.create_meeting(eligibility="roster", roster=ROSTER)
+    for n in range(30):
+        await api.join(m, f"WRONG{n:03d}", status=403)
+    assert "尝试次数过多" in await api.join(m, "WRONG999", status=429)
+
+
+@pytest.mark.parametrize("roster, message", [
+    ([{"group": ""}], "第 1 位参会人员的类别"),
+    ([{"group": "党员|代表"}], "不能包含"),
+    ("党员代表", "roster 须为参会人员列表"),
+])
+async def test_bad_roster_is_refused(api, roster, message):
+    body = await api.create_meeting(status=400, eligibility="roster", roster=roster)
+    assert message in body["error"]

@@ -1,0 +1,179 @@
+"""The pages in a real headless Chromium (Debian's), on a phone-sized touch screen with WeChat's user agent."""
+import os
+import re
+import shutil
+import socket
+
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from voting.app import create_app
+
+from .helpers import ADMIN_TOKEN, Api
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+             "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
+             "MMWEBSDK/20231202 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI "
+             "Language/zh_CN ABI/arm64")
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+             user_agent=WECHAT_UA, locale="zh-CN")
+
+
+@pytest.fixture
+async def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        await b.close()
+
+
+@pytest.fixture
+async def site(aiohttp_server, settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = await aiohttp_server(create_app(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
+                                  port=port)
+    return server
+
+
+@pytest.fixture
+async def api(aiohttp_client, site):
+    return Api(await aiohttp_client(site))
+
+
+async def test_attendee_scans_joins_scores_and_sees_a_confirmation(browser, api):
+    m = await api.create_meeting(mode="batch")
+    await api.open(m["id"])
+    phone = await (await browser.new_context(**PHONE)).new_page()
+    await phone.goto(m["join_url"])                                   # what the QR on the screen holds
+    await phone.get_by_role("button", name="党员代表").tap()
+    await expect(phone.locator("#sec-s1 legend")).to_contain_text("张三")
+    await phone.locator("#sec-s1").get_by_label("9 分（较好）").tap()
+    await phone.locator("#sec-s2").get_by_label("3 分（差）").tap()
+    await phone.locator("textarea[name=problems_s2]").fill("党建和业务融合不够")
+    await phone.get_by_role("button", name="提交评议").tap()
+    confirmation = phone.locator("#confirmation")
+    await expect(confirmation).to_contain_text("张三：9 分（较好）")
+    await expect(confirmation).to_contain_text("李四：3 分（差）")
+    results = await api.results(m["id"])
+    assert (results["s1"]["votes"], results["s1"]["mean"], results["s2"]["cha"], results["s3"]["votes"]) == (1, 9, 1, 0)
+
+    await phone.locator("#sec-s1").get_by_label("10 分（好）").tap()     # correct a score before close
+    await phone.get_by_role("button", name="提交评议").tap()
+    await expect(confirmation).to_contain_text("张三：10 分（好）")
+    assert (await api.results(m["id"]))["s1"]["votes"] == 1
+    await expect(phone.locator("textarea[name=problems_s2]")).to_have_value("党建和业务融合不够")
+
+    await api.close(m["id"], "s1")
+    await phone.reload()
+    await expect(phone.locator("#sec-s1")).to_have_count(0)
+    await expect(phone.locator(".status li").first).to_contain_text("已结束")
+
+
+async def test_ballot_works_without_javascript(browser, api):
+    """Old in-app browsers: plain forms, no script needed to join and vote."""
+    m = await api.create_meeting(mode="batch", voter_groups=[])
+    await api.open(m["id"])
+    page = await (await browser.new_context(**PHONE, java_script_enabled=False)).new_page()
+    await page.goto(m["join_url"])
+    await page.locator("#sec-s3").get_by_label("6 分（一般）").check()
+    await page.get_by_role("button", name="提交评议").click()
+    await expect(page.locator("#confirmation")).to_contain_text("王五：6 分（一般）")
+    assert (await api.results(m["id"]))["s3"]["yiban"] == 1
+
+
+async def test_comment_without_score_and_expired_code_get_clear_messages(browser, api):
+    m = await api.create_meeting(mode="batch")
+    await api.open(m["id"])
+    page = await (await browser.new_context(**PHONE)).new_page()
+    wrong = f"{(int(m['join_code']) + 1) % 1_000_000:06d}"
+    await page.goto(f"{m['ballot_url']}?code={wrong}")
+    await page.get_by_role("button", name="群众代表").tap()
+    await expect(page.locator(".err")).to_contain_text("加入码错误或已过期")
+    await page.locator("#code").fill(m["join_code"])
+    await page.get_by_role("button", name="群众代表").tap()
+    await page.locator("textarea[name=suggestions_s1]").fill("多听群众意见")
+    await page.get_by_role("button", name="提交评议").tap()
+    await expect(page.locator("#sec-s1 .err")).to_have_text("请先选择分数，再提交意见")
+    assert (await api.results(m["id"]))["s1"]["votes"] == 0
+
+
+async def test_sequential_ballot_follows_the_organizer(browser, api):
+    m = await api.create_meeting(mode="sequential", voter_groups=[])
+    page = await (await browser.new_context(**PHONE)).new_page()
+    await page.goto(m["join_url"])
+    await expect(page.locator("#waiting")).to_be_visible()
+    await api.open(m["id"], "s1")
+    await expect(page.locator("#sec-s1 legend")).to_contain_text("张三", timeout=5000)   # no reload by hand
+    await expect(page.locator("#sec-s2")).to_have_count(0)
+
+
+async def test_projector_shows_join_qr_code_and_live_turnout(browser, api, site):
+    m = await api.create_meeting(mode="sequential", expected=40)
+    screen = await (await browser.new_context(viewport={"width": 1920, "height": 1080})).new_page()
+    await screen.goto(m["screen_url"])
+    await expect(screen.locator("#code")).to_have_text(m["join_code"])
+    assert await screen.locator("#qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    await expect(screen.locator("#current")).to_have_text("等待开始")
+    await api.open(m["id"], "s2")
+    await expect(screen.locator("#current")).to_have_text("正在测评：李四")
+    token = await api.join(m)
+    await api.cast(m["id"], token, "s2", 7)
+    await expect(screen.locator("#turnout")).to_have_text("已投 1 / 40")
+    await api.close(m["id"], "s2")
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
+    await expect(screen.locator("#detail table")).to_contain_text("较好")
+
+
+async def test_organizer_console_opens_closes_and_shows_results(browser, api, site):
+    m = await api.create_meeting(mode="sequential")
+    page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    await page.goto(str(site.make_url(f"/admin/meetings/{m['id']}?token={ADMIN_TOKEN}")))
+    assert "token" not in page.url                                     # the token does not stay in the address bar
+    row = page.locator("#rows tr").first
+    await row.get_by_role("button", name="开启").click()
+    await expect(row).to_contain_text("进行中")
+    await page.locator("#rows tr").nth(1).get_by_role("button", name="开启").click()
+    await expect(page.locator("#message")).to_contain_text("请先结束「张三」的测评")
+    for score in (10, 10, 6):
+        await api.cast(m["id"], await api.join(m), "s1", score)
+    await expect(row).to_contain_text("8.666", timeout=6000)           # 26 / 3, truncated as 004 writes 8.999
+    await expect(row).to_contain_text("差")                            # 1 of 3 ballots 一般: 33 % > 10 %
+    page.once("dialog", lambda d: d.accept())
+    await row.get_by_role("button", name="结束").click()
+    await expect(row).to_contain_text("已结束")
+    resp = await page.request.get(str(site.make_url(f"/api/admin/meetings/{m['id']}/export.xlsx")))
+    assert resp.status == 200 and resp.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+async def test_admin_pages_need_login(browser, api, site):
+    page = await (await browser.new_context()).new_page()
+    await page.goto(str(site.make_url("/admin")))
+    assert re.search(r"/admin/login", page.url)
+    await page.locator("#token").fill("wrong")
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.locator(".err")).to_have_text("管理员令牌错误")
+    await page.locator("#token").fill(ADMIN_TOKEN)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.locator("h1")).to_have_text("述职评议 · 管理后台")
+
+
+async def test_printed_invite_card_lets_its_holder_in(browser, api, site):
+    m = await api.create_meeting(eligibility="roster", roster=[{"group": "两代表一委员"}] * 4)
+    await api.open(m["id"])
+    admin = await (await browser.new_context()).new_page()
+    await admin.goto(str(site.make_url(f"/admin/meetings/{m['id']}/invites?token={ADMIN_TOKEN}")))
+    await expect(admin.locator(".card svg")).to_have_count(4)
+    code = await admin.locator(".card .code").nth(2).text_content()
+    assert code == m["invites"][2]["code"]
+    phone = await (await browser.new_context(**PHONE)).new_page()
+    await phone.goto(f"{m['ballot_url']}?code={code}")
+    await expect(phone.locator("main > p.muted")).to_contain_text("两代表一委员")
