@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from .scripts import Scripts
 from .settings import Settings
+from .tokens import Signer
 
 if TYPE_CHECKING:
-    from .live import LiveHub
-    from .scripts import Scripts
-    from .tokens import Signer
+    from .live import LiveHub      # live.py imports this module
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", aioredis.Redis)
-SCRIPTS = web.AppKey("scripts", "Scripts")
-SIGNER = web.AppKey("signer", "Signer")
-LIVE = web.AppKey("live", "LiveHub")
+SCRIPTS = web.AppKey("scripts", Scripts)
+SIGNER = web.AppKey("signer", Signer)
+LIVE: web.AppKey[LiveHub] = web.AppKey("live")

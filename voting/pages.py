@@ -51,8 +51,9 @@ def _join_page(request, meeting: Meeting, code: str = "", error: str = "", statu
 async def _ballot_page(request, meeting: Meeting, voter: dict, done=(), errors=None, status=200):
     redis = request.app[REDIS]
     state = await meeting_state(redis, meeting)
-    fields = [f"{voter['v']}:{s['id']}" for s in meeting.secretaries]
-    mine = dict(zip((s["id"] for s in meeting.secretaries), await redis.hmget(meeting_keys(meeting.id).ballots, fields)))
+    sids = [s["id"] for s in meeting.secretaries]
+    stored = await redis.hmget(meeting_keys(meeting.id).ballots, [f"{voter['v']}:{sid}" for sid in sids])
+    mine = dict(zip(sids, stored))
     items = []
     for s in meeting.secretaries:
         current = json.loads(mine[s["id"]]) if mine[s["id"]] else None
