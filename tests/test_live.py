@@ -4,6 +4,7 @@ import json
 import time
 
 from voting.app import create_app
+from voting.appkeys import LIVE
 
 from .helpers import Api
 
@@ -126,3 +127,22 @@ async def test_released_results_reach_the_screen(client, api):
     assert [(r["name"], r["grade"]) for r in state["results"]] == [("张三", "好"), ("李四", ""), ("王五", "")]
     body = await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", 400, json={"released": "yes"})
     assert "released" in body["error"]
+
+
+async def test_regression_open_screens_held_up_shutdown_for_a_minute(aiohttp_client, settings):
+    """aiohttp waits up to 60 s for running handlers at shutdown; an open projector is one. It must not."""
+    client = await aiohttp_client(create_app(settings))
+    m = await Api(client).create_meeting()
+    screen = await stream(client, m["id"])
+    await screen.next()
+    started = time.monotonic()
+    await client.close()
+    assert time.monotonic() - started < 5
+
+
+async def test_regression_a_stream_starting_during_shutdown_never_ended(client):
+    hub = client.app[LIVE]
+    hub.close()
+    box = hub.subscribe("anymeeting")
+    box.offer({"full": "{}", "windows": "{}"})           # a snapshot arriving late does not revive it
+    assert await box.get(0.5) is None

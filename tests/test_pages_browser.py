@@ -72,9 +72,8 @@ async def test_attendee_scans_joins_scores_and_sees_a_confirmation(browser, api)
     assert (await api.results(m["id"]))["s1"]["votes"] == 1
     await expect(phone.locator("textarea[name=problems_s2]")).to_have_value("党建和业务融合不够")
 
-    await api.close(m["id"], "s1")
-    await phone.reload()
-    await expect(phone.locator("#sec-s1")).to_have_count(0)
+    await api.close(m["id"], "s1")                                       # the page follows by itself
+    await expect(phone.locator("#sec-s1")).to_have_count(0, timeout=5000)
     await expect(phone.locator(".status li").first).to_contain_text("已结束")
 
 

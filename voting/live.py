@@ -38,7 +38,7 @@ class Mailbox:
 
     def offer(self, payloads: dict[str, str]):
         data = payloads[self.view]
-        if data != self.data:
+        if self.data is not None and data != self.data:     # None: closed for good
             self.data = data
             self.event.set()
 
@@ -61,11 +61,20 @@ class LiveHub:
         self.last_push: dict[str, float] = {}
         self.pending: set[str] = set()
         self.tasks: set[asyncio.Task] = set()
+        self.closing = False
 
     def subscribe(self, mid: str, view: str = "full") -> Mailbox:
         box = Mailbox(view)
         self.boxes[mid].add(box)
+        if self.closing:                # a stream that started as the service stops ends at once
+            box.close()
         return box
+
+    def close(self):
+        self.closing = True
+        for boxes in self.boxes.values():
+            for box in boxes:
+                box.close()
 
     def unsubscribe(self, mid: str, box: Mailbox):
         self.boxes[mid].discard(box)
@@ -168,9 +177,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
 
 async def close_streams(app: web.Application):
     """on_shutdown: end every open stream now, instead of the server waiting for them to time out."""
-    for boxes in app[LIVE].boxes.values():
-        for box in boxes:
-            box.close()
+    app[LIVE].close()
 
 
 async def live_ctx(app: web.Application):
