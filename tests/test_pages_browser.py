@@ -22,6 +22,7 @@ PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_m
 
 @pytest.fixture
 async def browser():
+    """Chromium; any JavaScript error on any page fails the test."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
@@ -30,8 +31,18 @@ async def browser():
         b = await p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
+        errors = []
+        original = b.new_context
+
+        async def new_context(**kwargs):
+            context = await original(**kwargs)
+            context.on("weberror", lambda e: errors.append(str(e.error)))
+            return context
+
+        b.new_context = new_context
         yield b
         await b.close()
+        assert errors == [], errors
 
 
 @pytest.fixture
@@ -149,6 +160,11 @@ async def test_organizer_console_opens_closes_and_shows_results(browser, api, si
     page.once("dialog", lambda d: d.accept())
     await row.get_by_role("button", name="结束").click()
     await expect(row).to_contain_text("已结束")
+    answers = iter(["较好", "经镇党委研究，该同志受表彰"])             # the committee overrides, with a reason
+    page.on("dialog", lambda d: d.accept(next(answers)))
+    await row.get_by_role("button", name="调整等次").click()
+    await expect(row).to_contain_text("经镇党委研究，该同志受表彰")
+    assert (await api.results(m["id"]))["s1"]["final_grade"] == "较好"
     resp = await page.request.get(str(site.make_url(f"/api/admin/meetings/{m['id']}/export.xlsx")))
     assert resp.status == 200 and resp.headers["content-type"].startswith("application/vnd.openxmlformats")
 

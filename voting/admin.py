@@ -9,7 +9,7 @@ from aiohttp import web
 import scoring
 from scoring import export
 
-from . import importer, results
+from . import decisions, importer, results
 from .appkeys import REDIS, SCRIPTS, SETTINGS
 from .ballots import bearer
 from .errors import ApiError, json_response, read_json
@@ -117,8 +117,10 @@ async def close_window(request: web.Request) -> web.Response:
 
 
 async def _graded(request: web.Request):
+    """`?enforce_quota=1` demotes the 好 beyond the preset's cap, with the reason written down."""
     meeting = await _meeting(request)
-    graded = results.grade(meeting, await results.tally(request.app[REDIS], meeting.id))
+    enforce = request.query.get("enforce_quota", "") in ("1", "true")
+    graded = await results.graded(request.app[REDIS], meeting, enforce)
     return meeting, scoring.load_rules(meeting.preset), graded
 
 
@@ -193,3 +195,4 @@ def setup(app: web.Application) -> None:
     r.add_get("/api/admin/meetings/{id}/export.xlsx", export_xlsx)
     r.add_get("/api/admin/meetings/{id}/export.csv", export_csv)
     r.add_post("/api/admin/meetings/{id}/release", release)
+    decisions.setup(app)

@@ -12,7 +12,7 @@ class MeetingKeys:
     """Keys of one meeting. `cast` lists them in the order cast.lua expects."""
 
     __slots__ = ("id", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
-                 "tally", "voted", "turnout", "log", "invites", "channel")
+                 "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "channel")
 
     def __init__(self, mid: str):
         tag = "{m:%s}" % mid
@@ -30,6 +30,8 @@ class MeetingKeys:
         self.turnout = f"{tag}:turnout"          # hash: voter_group -> voters who cast
         self.log = f"{tag}:log"                  # stream: every accepted ballot, the audit log
         self.invites = f"{tag}:invites"          # hash: HMAC of an invite code -> voter_group (roster)
+        self.flags = f"{tag}:flags"              # hash: sid -> 重大失误 | 问责 (004 §五(四))
+        self.overrides = f"{tag}:overrides"      # hash: sid -> JSON [final grade, written reason]
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
     @property
@@ -40,11 +42,6 @@ class MeetingKeys:
     @property
     def window(self) -> list[str]:
         return [self.meta, self.sids, self.open, self.closed]
-
-    @property
-    def all(self) -> list[str]:
-        return [self.meta, self.secretaries, self.sids, self.open, self.closed, self.voters, self.ballots,
-                self.seen, self.tally, self.voted, self.turnout, self.log, self.invites]
 
 
 @lru_cache(maxsize=4096)

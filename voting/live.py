@@ -126,8 +126,7 @@ class LiveHub:
                 "released": meeting.released, "at": time.time(),
                 "secretaries": meeting.secretaries, **await meeting_state(self.redis, meeting)}
         if meeting.released and full:
-            graded = results.grade(meeting, await results.tally(self.redis, mid))
-            data["results"] = results.results_json(meeting, graded)
+            data["results"] = results.results_json(meeting, await results.graded(self.redis, meeting))
         return {"full": json.dumps(data, ensure_ascii=False),
                 "windows": json.dumps({"open": data["open"], "closed": data["closed"]})}
 

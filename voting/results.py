@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 
 import scoring
 
+from .decisions import load_decisions
 from .keys import meeting_keys
 from .meetings import Meeting
 
@@ -46,11 +47,19 @@ async def replay(redis: aioredis.Redis, mid: str, batch: int = 10_000) -> pd.Dat
     return _frame(counts)
 
 
-def grade(meeting: Meeting, ballots: pd.DataFrame, flags: dict | None = None,
-          overrides: dict | None = None) -> pd.DataFrame:
-    rules = scoring.load_rules(meeting.preset)
-    return scoring.grade(ballots, rules, secretaries=[s["id"] for s in meeting.secretaries],
-                         flags=flags or None, overrides=overrides or None)
+def grade(meeting: Meeting, ballots: pd.DataFrame, decisions: tuple[dict, dict] = ({}, {}),
+          enforce_quota: bool = False) -> pd.DataFrame:
+    """`decisions`: the organizer's (flags, overrides), as voting.decisions loads them."""
+    flags, overrides = decisions
+    return scoring.grade(ballots, scoring.load_rules(meeting.preset),
+                         secretaries=[s["id"] for s in meeting.secretaries], flags=flags or None,
+                         overrides=overrides or None, enforce_quota=enforce_quota)
+
+
+async def graded(redis: aioredis.Redis, meeting: Meeting, enforce_quota: bool = False) -> pd.DataFrame:
+    """The meeting's results now: counters, the organizer's flags and overrides, the preset's rules."""
+    return grade(meeting, await tally(redis, meeting.id), await load_decisions(redis, meeting.id),
+                 enforce_quota)
 
 
 def _clean(value):
