@@ -65,3 +65,37 @@ async def test_no_token_or_invite_code_is_stored_and_the_log_names_nobody(client
             resp = await client.get(f"/api/admin/meetings/{m['id']}{path}", headers=ADMIN)
             body = await resp.text()
             assert resp.status == 200 and not any(k in body for k in keys)
+
+
+async def test_finalize_forgets_who_voted_and_keeps_the_anonymous_ballots(client, api, redis_sync):
+    """DESIGN.md §3: after finalize not even an operator with Redis access can link a person to a score."""
+    m = await api.create_meeting(eligibility="roster", roster=[{"group": "党员代表"}] * 3)
+    codes = [i["code"] for i in m["invites"]]
+    await api.open(m["id"])
+    tokens = [await api.join(m, code) for code in codes]
+    for n, token in enumerate(tokens):
+        await api.cast(m["id"], token, "s1", 8 + n, problems=f"问题{n}")
+    before = await api.results(m["id"])
+    body = await api.admin("POST", f"/api/admin/meetings/{m['id']}/finalize", 409)
+    assert "请先结束" in body["error"]
+    await api.close(m["id"])
+    assert (await api.admin("POST", f"/api/admin/meetings/{m['id']}/finalize"))["comments"] == 3
+
+    text, _ = everything_stored(redis_sync)
+    secret_gone = redis_sync.hget(f"{{m:{m['id']}}}:meta", "secret") is None
+    assert secret_gone and not any(voter_key(t) in text for t in tokens)
+    assert await api.results(m["id"]) == before
+    resp = await client.get(f"/api/admin/meetings/{m['id']}/export.xlsx", headers=ADMIN)
+    assert resp.status == 200
+    import io
+
+    import openpyxl
+    sheet = openpyxl.load_workbook(io.BytesIO(await resp.read()))["意见建议（匿名）"]
+    kept = {c for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert {"问题0", "问题1", "问题2"} <= kept
+
+    assert "已经结束" in (await api.cast(m["id"], tokens[0], "s1", 1, status=409))["error"]
+    assert "已经结束" in await api.join(m, codes[0], status=409)
+    assert "已归档" in (await api.open(m["id"], status=409))["error"]
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["finalized"] is True and detail["invites"] == []

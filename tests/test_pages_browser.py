@@ -161,10 +161,13 @@ async def test_organizer_console_opens_closes_and_shows_results(browser, api, si
     await row.get_by_role("button", name="结束").click()
     await expect(row).to_contain_text("已结束")
     answers = iter(["较好", "经镇党委研究，该同志受表彰"])             # the committee overrides, with a reason
-    page.on("dialog", lambda d: d.accept(next(answers)))
+    page.on("dialog", lambda d: d.accept(next(answers)) if d.type == "prompt" else d.accept())
     await row.get_by_role("button", name="调整等次").click()
     await expect(row).to_contain_text("经镇党委研究，该同志受表彰")
     assert (await api.results(m["id"]))["s1"]["final_grade"] == "较好"
+    await page.get_by_role("button", name="归档会议").click()                 # confirmed in the dialog
+    await expect(page.locator("#message")).to_contain_text("会议已归档")
+    await expect(page.locator("#finalize")).to_be_disabled()
     resp = await page.request.get(str(site.make_url(f"/api/admin/meetings/{m['id']}/export.xlsx")))
     assert resp.status == 200 and resp.headers["content-type"].startswith("application/vnd.openxmlformats")
 

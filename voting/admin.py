@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 from urllib.parse import quote
 
 from aiohttp import web
@@ -25,6 +26,7 @@ WINDOW_ERRORS = {
     "no_secretary": (404, "本次会议没有这位述职书记"),
     "closed": (409, "该书记的测评已结束，不能重新开启"),
     "not_open": (409, "该书记的测评尚未开启"),
+    "finalized": (409, "本次会议已归档，不能再开启或结束测评"),
 }
 
 
@@ -54,7 +56,9 @@ def describe(settings: Settings, meeting: Meeting) -> dict:
     ballot_url = f"{base}/m/{mid}"
     data.update(ballot_url=ballot_url, screen_url=f"{base}/meetings/{mid}/screen?k={quote(meeting.screen_key)}",
                 admin_url=f"{base}/admin/meetings/{mid}")
-    if meeting.eligibility == "open":
+    if meeting.eligibility == "open" and meeting.finalized:
+        data.update(join_code=None, join_url=ballot_url)
+    elif meeting.eligibility == "open":
         code = meeting.join_code(settings.join_code_period)
         data.update(join_code=code, join_url=f"{ballot_url}?code={code}",
                     join_code_period=settings.join_code_period)
@@ -128,6 +132,7 @@ async def results_view(request: web.Request) -> web.Response:
     meeting, rules, graded = await _graded(request)
     return json_response({
         "id": meeting.id, "title": meeting.title, "preset": meeting.preset, "released": meeting.released,
+        "finalized": meeting.finalized,
         "secretaries": results.results_json(meeting, graded),
         "quotas": [{"code": q.code, "ok": q.ok, "message": q.message}
                    for q in scoring.check_quotas(graded, rules)],
@@ -182,6 +187,18 @@ async def release(request: web.Request) -> web.Response:
     return json_response({"released": released})
 
 
+async def finalize(request: web.Request) -> web.Response:
+    """Archive a meeting: every window must be closed. Afterwards no one can tell who cast which ballot."""
+    meeting = await _meeting(request)
+    k = meeting_keys(meeting.id)
+    reply = await request.app[SCRIPTS].finalize(keys=k.finalize, args=[k.channel, int(time.time())])
+    if reply[0] == "open":
+        raise ApiError(409, "请先结束所有正在进行的测评，再归档会议")
+    if reply[0] == "no_meeting":
+        raise ApiError(404, "会议不存在")
+    return json_response({"finalized": True, "comments": int(reply[1])})
+
+
 def setup(app: web.Application) -> None:
     r = app.router
     r.add_get("/api/admin/meetings", index)
@@ -195,4 +212,5 @@ def setup(app: web.Application) -> None:
     r.add_get("/api/admin/meetings/{id}/export.xlsx", export_xlsx)
     r.add_get("/api/admin/meetings/{id}/export.csv", export_csv)
     r.add_post("/api/admin/meetings/{id}/release", release)
+    r.add_post("/api/admin/meetings/{id}/finalize", finalize)
     decisions.setup(app)

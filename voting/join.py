@@ -18,6 +18,8 @@ MAX_FAILED_JOINS = 30   # per address and meeting per minute: a six-digit code i
 async def join(app: web.Application, meeting: Meeting, code, group=None, remote: str = "") -> dict:
     settings, redis = app[SETTINGS], app[REDIS]
     k = meeting_keys(meeting.id)
+    if meeting.finalized:
+        raise ApiError(409, "本次会议的评议已经结束")
     code = normalize_code(code)
     if not code:
         raise ApiError(400, "请输入加入码")

@@ -12,7 +12,7 @@ class MeetingKeys:
     """Keys of one meeting. `cast` lists them in the order cast.lua expects."""
 
     __slots__ = ("id", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
-                 "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "channel")
+                 "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "channel")
 
     def __init__(self, mid: str):
         tag = "{m:%s}" % mid
@@ -32,6 +32,7 @@ class MeetingKeys:
         self.invites = f"{tag}:invites"          # hash: HMAC of an invite code -> voter_group (roster)
         self.flags = f"{tag}:flags"              # hash: sid -> 重大失误 | 问责 (004 §五(四))
         self.overrides = f"{tag}:overrides"      # hash: sid -> JSON [final grade, written reason]
+        self.comments = f"{tag}:comments"        # list: JSON [sid, problems, suggestions], once finalized
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
     @property
@@ -42,6 +43,10 @@ class MeetingKeys:
     @property
     def window(self) -> list[str]:
         return [self.meta, self.sids, self.open, self.closed]
+
+    @property
+    def finalize(self) -> list[str]:
+        return [self.meta, self.open, self.ballots, self.voters, self.voted, self.invites, self.comments]
 
 
 @lru_cache(maxsize=4096)

@@ -44,6 +44,7 @@ class Meeting:
     roster: list[str]
     released: bool
     secretaries: list[dict]
+    finalized: bool = False         # the secret and the voter map are gone (lua/finalize.lua)
 
     @property
     def names(self) -> dict[str, str]:
@@ -57,13 +58,15 @@ class Meeting:
         return any(hmac.compare_digest(code, rotating_code(self.secret, i)) for i in (now, now - 1))
 
     def invite_codes(self) -> list[tuple[str, str]]:
-        """(code, voter_group) for each invited attendee, regenerated from the secret."""
+        """(code, voter_group) for each invited attendee, regenerated from the secret (none once finalized)."""
+        if self.finalized:
+            return []
         return [(invite_code(self.secret, i), group) for i, group in enumerate(self.roster)]
 
     def public(self) -> dict:
         return {"id": self.id, "title": self.title, "mode": self.mode, "eligibility": self.eligibility,
                 "preset": self.preset, "expected": self.expected, "voter_groups": self.voter_groups,
-                "released": self.released, "secretaries": self.secretaries}
+                "released": self.released, "finalized": self.finalized, "secretaries": self.secretaries}
 
 
 def rotating_code(secret: str, index: int) -> str:
@@ -127,11 +130,11 @@ async def load_meeting(redis: aioredis.Redis, mid: str) -> Meeting:
         raise ApiError(404, "会议不存在")
     return Meeting(
         id=mid, title=meta["title"], mode=meta["mode"], eligibility=meta["eligibility"],
-        preset=meta["preset"], secret=meta["secret"], screen_key=meta["screen_key"],
+        preset=meta["preset"], secret=meta.get("secret", ""), screen_key=meta["screen_key"],
         created=int(meta["created"]), expected=int(meta.get("expected") or 0),
         voter_groups=json.loads(meta.get("voter_groups") or "[]"),
         roster=json.loads(meta.get("roster") or "[]"), released=meta.get("released") == "1",
-        secretaries=json.loads(secretaries or "[]"))
+        secretaries=json.loads(secretaries or "[]"), finalized=meta.get("status") == "finalized")
 
 
 async def list_meetings(redis: aioredis.Redis, limit: int = 200) -> list[dict]:

@@ -143,13 +143,13 @@ async def screen(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("screen.html", request, {
         "meeting": meeting, "key": request.query.get("k", "") if keyed else "",
         "ballot_url": f"{request.app[SETTINGS].base_url}/m/{meeting.id}",
-        "shows_join": keyed and meeting.eligibility == "open", "bands": BANDS})
+        "shows_join": keyed and meeting.eligibility == "open" and not meeting.finalized, "bands": BANDS})
 
 
 async def join_qr(request: web.Request) -> web.Response:
     """The QR of the current join URL, for the projector only (it holds the screen key)."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    if not _screen_key_ok(request, meeting) or meeting.eligibility != "open":
+    if not _screen_key_ok(request, meeting) or meeting.eligibility != "open" or meeting.finalized:
         raise ApiError(403, "需要大屏链接中的密钥")
     settings = request.app[SETTINGS]
     url = f"{settings.base_url}/m/{meeting.id}?code={meeting.join_code(settings.join_code_period)}"

@@ -86,8 +86,9 @@ def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
 
 async def comments(redis: aioredis.Redis, mid: str) -> pd.DataFrame:
     """Current comments per secretary, in random order and with no voter reference (DESIGN.md §3)."""
-    rows = []
-    for field, value in (await redis.hgetall(meeting_keys(mid).ballots)).items():
+    k = meeting_keys(mid)
+    rows = [tuple(json.loads(v)) for v in await redis.lrange(k.comments, 0, -1)]   # a finalized meeting
+    for field, value in (await redis.hgetall(k.ballots)).items():
         _, problems, suggestions = json.loads(value)
         if problems or suggestions:
             rows.append((field.rsplit(":", 1)[1], problems, suggestions))

@@ -12,3 +12,4 @@ class Scripts:
     def __init__(self, redis: aioredis.Redis):
         self.cast = redis.register_script((LUA / "cast.lua").read_text())
         self.window = redis.register_script((LUA / "window.lua").read_text())
+        self.finalize = redis.register_script((LUA / "finalize.lua").read_text())

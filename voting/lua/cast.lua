@@ -5,6 +5,7 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'no_meeting'} end
 local seen = redis.call('HGET', KEYS[7], ARGV[4])
 if seen then return {'duplicate', redis.call('HGET', KEYS[8], seen .. '|n') or '0', ''} end
+if redis.call('HGET', KEYS[1], 'status') == 'finalized' then return {'finalized'} end
 local group = redis.call('HGET', KEYS[5], ARGV[1])
 if not group then return {'not_eligible'} end
 local sid = ARGV[2]

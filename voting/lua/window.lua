@@ -3,6 +3,7 @@
 -- ARGV: 1 'open'|'close', 2 secretary id or '' for every secretary, 3 live channel
 -- Returns {status, number of windows changed | the secretary already open}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'no_meeting'} end
+if redis.call('HGET', KEYS[1], 'status') == 'finalized' then return {'finalized'} end
 local action, sid, changed = ARGV[1], ARGV[2], 0
 if sid ~= '' and redis.call('SISMEMBER', KEYS[2], sid) == 0 then return {'no_secretary'} end
 
