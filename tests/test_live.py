@@ -144,5 +144,5 @@ async def test_regression_a_stream_starting_during_shutdown_never_ended(client):
     hub = client.app[LIVE]
     hub.close()
     box = hub.subscribe("anymeeting")
-    box.offer({"full": "{}", "windows": "{}"})           # a snapshot arriving late does not revive it
+    box.offer({"full": b"{}", "windows": b"{}"})         # a snapshot arriving late does not revive it
     assert await box.get(0.5) is None
