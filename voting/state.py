@@ -10,8 +10,8 @@ from .meetings import Meeting
 async def meeting_state(redis: aioredis.Redis, meeting: Meeting) -> dict:
     k = meeting_keys(meeting.id)
     async with redis.pipeline(transaction=False) as pipe:
-        pipe.smembers(k.open).smembers(k.closed).hgetall(k.tally).hgetall(k.turnout).scard(k.voted)
-        opened, closed, tally, turnout, voted = await pipe.execute()
+        pipe.smembers(k.open).smembers(k.closed).hgetall(k.tally).hgetall(k.turnout)
+        opened, closed, tally, turnout = await pipe.execute()
     order = [s["id"] for s in meeting.secretaries]
     votes = {sid: 0 for sid in order}
     dist = {sid: [0] * 10 for sid in order}       # index 0 = score 1 ... index 9 = score 10
@@ -29,6 +29,6 @@ async def meeting_state(redis: aioredis.Redis, meeting: Meeting) -> dict:
         "votes": votes,
         "dist": dist,
         "turnout": {g: int(turnout.get(g, 0)) for g in dict.fromkeys([*meeting.voter_groups, *turnout])},
-        "voted": voted,
+        "voted": sum(int(n) for n in turnout.values()),   # each voter counts once, in their group
         "expected": meeting.expected,
     }
