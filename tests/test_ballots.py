@@ -105,7 +105,8 @@ async def test_forged_expired_and_foreign_tokens_are_refused(client, api):
     assert "过期" in (await api.cast(m["id"], expired, "s1", 9, status=401))["error"]
     foreign = await api.join(other)
     assert "不属于本次会议" in (await api.cast(m["id"], foreign, "s1", 9, status=401))["error"]
-    resp = await client.post(f"/api/meetings/{m['id']}/ballots", json={"ballot_id": ballot_id(), "secretary": "s1", "score": 9})
+    resp = await client.post(f"/api/meetings/{m['id']}/ballots",
+                             json={"ballot_id": ballot_id(), "secretary": "s1", "score": 9})
     assert resp.status == 401
     assert (await api.results(m["id"]))["s1"]["votes"] == 0
 

@@ -45,7 +45,8 @@ async def test_screen_sees_each_vote_and_window(client, api):
     m = await api.create_meeting(mode="sequential", expected=40)
     screen = await stream(client, m["id"])
     first = await screen.until(lambda s: True)
-    assert first["open"] == [] and first["expected"] == 40 and [s["name"] for s in first["secretaries"]] == ["张三", "李四", "王五"]
+    assert first["open"] == [] and first["expected"] == 40
+    assert [s["name"] for s in first["secretaries"]] == ["张三", "李四", "王五"]
     await api.open(m["id"], "s1")
     await screen.until(lambda s: s["open"] == ["s1"])
     token = await api.join(m)

@@ -11,7 +11,8 @@ async def test_create_returns_the_contract_fields(api):
     assert m["join_url"] == f"http://voting.test/m/{m['id']}?code={m['join_code']}"
     assert m["screen_url"].startswith(f"http://voting.test/meetings/{m['id']}/screen")
     assert [(s["id"], s["name"], s["org"], s["method"]) for s in m["secretaries"]] == [
-        ("s1", "张三", "第一党支部", "现场述职"), ("s2", "李四", "第二党支部", "现场述职"), ("s3", "王五", "第三党支部", "书面述职")]
+        ("s1", "张三", "第一党支部", "现场述职"), ("s2", "李四", "第二党支部", "现场述职"),
+        ("s3", "王五", "第三党支部", "书面述职")]
     listed = await api.admin("GET", "/api/admin/meetings")
     assert [x["id"] for x in listed["meetings"]] == [m["id"]]
 

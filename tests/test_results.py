@@ -46,7 +46,8 @@ async def test_export_is_the_official_workbook_with_anonymous_comments(client, a
     assert wb.sheetnames[:3] == ["评议结果", "评议考核结果和问题整改清单", "意见建议（匿名）"]
     rows = list(wb["评议结果"].iter_rows(values_only=True))
     header = rows[0]
-    for column in ("序号", "党支部名称", "姓名及述职方式", "票数", "平均分", "一般差占比", "建议等次", "规则", "最终等次"):
+    for column in ("序号", "党支部名称", "姓名及述职方式", "票数", "平均分", "一般差占比", "建议等次", "规则",
+                   "最终等次"):
         assert column in header
     by_org = {row[header.index("党支部名称")]: row for row in rows[1:]}
     assert by_org["第二党支部"][header.index("建议等次")] == "差"

@@ -101,8 +101,8 @@ async def _window(request: web.Request, action: str) -> web.Response:
     sid = body.get("secretary") or ""
     if not isinstance(sid, str):
         raise ApiError(400, "secretary 须为书记编号，如 s1")
-    reply = await request.app[SCRIPTS].window(keys=meeting_keys(meeting.id).window,
-                                              args=[action, sid, meeting_keys(meeting.id).channel])
+    k = meeting_keys(meeting.id)
+    reply = await request.app[SCRIPTS].window(keys=k.window, args=[action, sid, k.channel])
     if reply[0] == "busy":
         name = meeting.names.get(reply[1], reply[1])
         raise ApiError(409, f"一述一评：请先结束「{name}」的测评，再开启下一位", open=[reply[1]])
@@ -145,9 +145,8 @@ async def audit(request: web.Request) -> web.Response:
     redis = request.app[REDIS]
     counted, replayed = await results.tally(redis, meeting.id), await results.replay(redis, meeting.id)
     key = ["secretary", "group", "score"]
-    a = counted.set_index(key)["count"].sort_index()
-    b = replayed[replayed["count"] != 0].set_index(key)["count"].sort_index()
-    return json_response({"consistent": a[a != 0].equals(b), "ballots": int(a.sum()),
+    a, b = (frame.set_index(key)["count"].sort_index() for frame in (counted, replayed))
+    return json_response({"consistent": a.equals(b), "ballots": int(a.sum()),
                           "log_entries": await redis.xlen(meeting_keys(meeting.id).log)})
 
 

@@ -23,7 +23,7 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
     code = normalize_code(code)
     if not code:
         raise ApiError(400, "请输入加入码")
-    fails_key = f"{{m:{meeting.id}}}:joinfail:{remote}"
+    fails_key = k.join_failures(remote)
     if int(await redis.get(fails_key) or 0) >= MAX_FAILED_JOINS:
         raise ApiError(429, "尝试次数过多，请一分钟后再试")
 

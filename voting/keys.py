@@ -11,11 +11,11 @@ DEMO_MEETING = "voting:demo-meeting"  # id of the demo meeting, so `demo` reuses
 class MeetingKeys:
     """Keys of one meeting. `cast` lists them in the order cast.lua expects."""
 
-    __slots__ = ("id", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
+    __slots__ = ("id", "tag", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
                  "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "channel")
 
     def __init__(self, mid: str):
-        tag = "{m:%s}" % mid
+        tag = self.tag = "{m:%s}" % mid
         self.id = mid
         self.meta = f"{tag}:meta"                # hash: title, mode, eligibility, preset, secret, ...
         self.secretaries = f"{tag}:secretaries"  # string: JSON list of {id, name, org, method}
@@ -34,6 +34,10 @@ class MeetingKeys:
         self.overrides = f"{tag}:overrides"      # hash: sid -> JSON [final grade, written reason]
         self.comments = f"{tag}:comments"        # list: JSON [sid, problems, suggestions], once finalized
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
+
+    def join_failures(self, remote: str) -> str:
+        """Counter of wrong codes from one address, expiring after a minute."""
+        return f"{self.tag}:joinfail:{remote}"
 
     @property
     def cast(self) -> list[str]:

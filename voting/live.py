@@ -142,7 +142,8 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     meeting = await load_meeting(app[REDIS], request.match_info["id"])
     settings, hub = app[SETTINGS], app[LIVE]
     key = request.query.get("k", "")
-    shows_join = meeting.eligibility == "open" and not meeting.finalized and hmac.compare_digest(key.encode(), meeting.screen_key.encode())
+    shows_join = (meeting.eligibility == "open" and not meeting.finalized
+                  and hmac.compare_digest(key.encode(), meeting.screen_key.encode()))
     period = settings.join_code_period
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                        "X-Accel-Buffering": "no"})
