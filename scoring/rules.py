@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -124,8 +125,7 @@ def load_rules(name: str | None = None, *, path: str | Path | None = None) -> Ru
     if name is not None and name.lower().endswith(".toml"):
         name, path = None, name
     if path is None:
-        name = DEFAULT_PRESET if name is None else name
-        return parse_rules(_preset_dict(name), f"预设“{name}”")
+        return _preset_rules(DEFAULT_PRESET if name is None else name)
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -142,6 +142,14 @@ def load_rules(name: str | None = None, *, path: str | Path | None = None) -> Ru
         data = _merge(_preset_dict(base), {k: v for k, v in data.items() if k != "extends"})
     data.setdefault("name", path.stem)
     return parse_rules(data, f"规则文件“{path.name}”")
+
+
+@lru_cache(maxsize=None)
+def _preset_rules(name: str) -> Rules:
+    """Presets are package data and Rules is frozen: parse each once; the service grades often."""
+    from .rules_parse import parse_rules
+
+    return parse_rules(_preset_dict(name), f"预设“{name}”")
 
 
 def _preset_dict(name: str) -> dict:
