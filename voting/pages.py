@@ -8,6 +8,9 @@ import secrets
 import aiohttp_jinja2
 from aiohttp import web
 
+import scoring
+from scoring.text import GRADES
+
 from . import admin_pages
 from .appkeys import REDIS, SETTINGS, SIGNER
 from .ballots import cast, parse_ballot
@@ -18,10 +21,17 @@ from .meetings import Meeting, load_meeting
 from .qr import qr_svg
 from .state import meeting_state
 
-# 004 附件1: the form's columns 好=10, 较好=9–7, 一般=6–4, 差=3–1.
-BANDS = (("好", (10,)), ("较好", (9, 8, 7)), ("一般", (6, 5, 4)), ("差", (3, 2, 1)))
-BAND_OF = {score: band for band, scores in BANDS for score in scores}
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+def ballot_bands(meeting: Meeting) -> list[tuple[str, list[int]]]:
+    """The form's columns, from the rules that grade this meeting (004 附件1: 好=10, 较好=9–7, 一般=6–4,
+    差=3–1), so the buttons never say one thing while the grading counts another."""
+    form = scoring.load_rules(meeting.preset).ballot
+    columns: dict[str, list[int]] = {}
+    for score in range(10, 0, -1):
+        columns.setdefault(GRADES[form.category(score)], []).append(score)
+    return list(columns.items())
 
 
 def voter_cookie(mid: str) -> str:
@@ -63,10 +73,12 @@ async def _ballot_page(request, meeting: Meeting, voter: dict, done=(), errors=N
                       "problems": current[1] if current else "", "suggestions": current[2] if current else "",
                       "ballot_id": secrets.token_urlsafe(12)})
     by_id = {i["id"]: i for i in items}
+    bands = ballot_bands(meeting)
     response = aiohttp_jinja2.render_template("ballot.html", request, {
         "meeting": meeting, "items": items, "open": [i for i in items if i["status"] == "open"],
         "done": [by_id[sid] for sid in done if sid in by_id and by_id[sid]["score"]],
-        "errors": errors or {}, "bands": BANDS, "band_of": BAND_OF, "group": voter["g"]}, status=status)
+        "errors": errors or {}, "bands": bands,
+        "band_of": {n: band for band, scores in bands for n in scores}, "group": voter["g"]}, status=status)
     response.headers.update(NO_STORE)
     return response
 
@@ -143,7 +155,7 @@ async def screen(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("screen.html", request, {
         "meeting": meeting, "key": request.query.get("k", "") if keyed else "",
         "ballot_url": f"{request.app[SETTINGS].base_url}/m/{meeting.id}",
-        "shows_join": keyed and meeting.eligibility == "open" and not meeting.finalized, "bands": BANDS})
+        "shows_join": keyed and meeting.eligibility == "open" and not meeting.finalized, "bands": ballot_bands(meeting)})
 
 
 async def join_qr(request: web.Request) -> web.Response:
