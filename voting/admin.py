@@ -30,12 +30,16 @@ WINDOW_ERRORS = {
 }
 
 
+def admin_token_ok(app: web.Application, token: str) -> bool:
+    return hmac.compare_digest(token.encode(), app[SETTINGS].admin_token.encode())
+
+
 def is_admin(request: web.Request) -> bool | None:
     """True: right token; False: a wrong one; None: none at all."""
     token = bearer(request) or request.cookies.get(ADMIN_COOKIE)
     if not token:
         return None
-    return hmac.compare_digest(token.encode(), request.app[SETTINGS].admin_token.encode())
+    return admin_token_ok(request.app, token)
 
 
 @web.middleware
@@ -53,14 +57,14 @@ def describe(settings: Settings, meeting: Meeting) -> dict:
     """The meeting with the links the organizer hands out."""
     base, mid = settings.base_url, meeting.id
     data = meeting.public()
-    ballot_url = f"{base}/m/{mid}"
+    ballot_url = meeting.ballot_url(base)
     data.update(ballot_url=ballot_url, screen_url=f"{base}/meetings/{mid}/screen?k={quote(meeting.screen_key)}",
                 admin_url=f"{base}/admin/meetings/{mid}")
     if meeting.eligibility == "open" and meeting.finalized:
         data.update(join_code=None, join_url=ballot_url)
     elif meeting.eligibility == "open":
         code = meeting.join_code(settings.join_code_period)
-        data.update(join_code=code, join_url=f"{ballot_url}?code={code}",
+        data.update(join_code=code, join_url=meeting.ballot_url(base, code),
                     join_code_period=settings.join_code_period)
     else:
         data.update(join_code=None, join_url=ballot_url, invites_url=f"{base}/admin/meetings/{mid}/invites",

@@ -2,7 +2,6 @@
 an HttpOnly SameSite=Strict cookie after login (or after opening the link `python -m voting` prints)."""
 from __future__ import annotations
 
-import hmac
 from urllib.parse import quote
 
 import aiohttp_jinja2
@@ -10,7 +9,7 @@ from aiohttp import web
 
 import scoring
 
-from .admin import ADMIN_COOKIE, describe, is_admin
+from .admin import ADMIN_COOKIE, admin_token_ok, describe, is_admin
 from .appkeys import REDIS, SETTINGS
 from .meetings import list_meetings, load_meeting
 from .qr import qr_svg
@@ -26,7 +25,7 @@ def admin_page(handler):
     async def wrapper(request: web.Request):
         token = request.query.get("token")
         if token is not None:
-            if not hmac.compare_digest(token.encode(), request.app[SETTINGS].admin_token.encode()):
+            if not admin_token_ok(request.app, token):
                 raise web.HTTPSeeOther("/admin/login?error=1")
             resp = web.HTTPSeeOther(request.path)
             _login_cookie(resp, token)
@@ -48,7 +47,7 @@ async def login(request: web.Request) -> web.Response:
     token, target = str(form.get("token", "")).strip(), str(form.get("next") or "/admin")
     if not target.startswith("/admin"):
         target = "/admin"
-    if not hmac.compare_digest(token.encode(), request.app[SETTINGS].admin_token.encode()):
+    if not admin_token_ok(request.app, token):
         return aiohttp_jinja2.render_template("admin_login.html", request,
                                               {"error": "管理员令牌错误", "next": target}, status=403)
     resp = web.HTTPSeeOther(target)
@@ -75,8 +74,8 @@ async def meeting_page(request: web.Request) -> web.Response:
 async def invites(request: web.Request) -> web.Response:
     """A printable sheet: one card per attendee with their QR. Cards carry the group, never a name."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    base = f"{request.app[SETTINGS].base_url}/m/{meeting.id}"
-    cards = [{"code": code, "group": group, "qr": qr_svg(f"{base}?code={code}")}
+    base = request.app[SETTINGS].base_url
+    cards = [{"code": code, "group": group, "qr": qr_svg(meeting.ballot_url(base, code))}
              for code, group in meeting.invite_codes()]
     return aiohttp_jinja2.render_template("invites.html", request, {"meeting": meeting, "cards": cards})
 

@@ -7,7 +7,6 @@ at once costs a few updates a second, not one per ballot.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import time
@@ -141,9 +140,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     app = request.app
     meeting = await load_meeting(app[REDIS], request.match_info["id"])
     settings, hub = app[SETTINGS], app[LIVE]
-    key = request.query.get("k", "")
-    shows_join = (meeting.eligibility == "open" and not meeting.finalized
-                  and hmac.compare_digest(key.encode(), meeting.screen_key.encode()))
+    shows_join = meeting.shows_join(request.query.get("k", ""))
     period = settings.join_code_period
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                        "X-Accel-Buffering": "no"})
@@ -159,7 +156,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
                 code = meeting.join_code(period, now)
                 next_join = (now // period + 1) * period
                 await resp.write(_event("join", json.dumps({
-                    "code": code, "url": f"{settings.base_url}/m/{meeting.id}?code={code}",
+                    "code": code, "url": meeting.ballot_url(settings.base_url, code),
                     "expires_in": round(next_join - now)})))
             wait = min(PING_EVERY, next_join - now) if shows_join else PING_EVERY
             try:

@@ -57,6 +57,15 @@ class Meeting:
         now = int(time.time() // period)
         return any(hmac.compare_digest(code, rotating_code(self.secret, i)) for i in (now, now - 1))
 
+    def ballot_url(self, base: str, code: str = "") -> str:
+        """The attendee's page; with a code it is what a QR holds (the screen's, or an invite card's)."""
+        return f"{base}/m/{self.id}" + (f"?code={code}" if code else "")
+
+    def shows_join(self, screen_key: str) -> bool:
+        """Only the projector, holding the screen key, shows the current join code of an open meeting."""
+        return (self.eligibility == "open" and not self.finalized
+                and hmac.compare_digest(screen_key.encode(), self.screen_key.encode()))
+
     def invite_codes(self) -> list[tuple[str, str]]:
         """(code, voter_group) for each invited attendee, regenerated from the secret (none once finalized)."""
         if self.finalized:

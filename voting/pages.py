@@ -1,7 +1,6 @@
 """Pages for the room: the attendee's ballot (plain HTML forms, so any phone browser works) and the projector."""
 from __future__ import annotations
 
-import hmac
 import json
 import secrets
 
@@ -145,26 +144,22 @@ async def vote_form(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/m/{meeting.id}?done={','.join(done)}")
 
 
-def _screen_key_ok(request: web.Request, meeting: Meeting) -> bool:
-    return hmac.compare_digest(request.query.get("k", "").encode(), meeting.screen_key.encode())
-
-
 async def screen(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    keyed = _screen_key_ok(request, meeting)
+    key = request.query.get("k", "")
+    shows_join = meeting.shows_join(key)
     return aiohttp_jinja2.render_template("screen.html", request, {
-        "meeting": meeting, "key": request.query.get("k", "") if keyed else "",
-        "ballot_url": f"{request.app[SETTINGS].base_url}/m/{meeting.id}",
-        "shows_join": keyed and meeting.eligibility == "open" and not meeting.finalized, "bands": ballot_bands(meeting)})
+        "meeting": meeting, "key": key if shows_join else "", "shows_join": shows_join,
+        "ballot_url": meeting.ballot_url(request.app[SETTINGS].base_url), "bands": ballot_bands(meeting)})
 
 
 async def join_qr(request: web.Request) -> web.Response:
     """The QR of the current join URL, for the projector only (it holds the screen key)."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    if not _screen_key_ok(request, meeting) or meeting.eligibility != "open" or meeting.finalized:
+    if not meeting.shows_join(request.query.get("k", "")):
         raise ApiError(403, "需要大屏链接中的密钥")
     settings = request.app[SETTINGS]
-    url = f"{settings.base_url}/m/{meeting.id}?code={meeting.join_code(settings.join_code_period)}"
+    url = meeting.ballot_url(settings.base_url, meeting.join_code(settings.join_code_period))
     return web.Response(text=qr_svg(url), content_type="image/svg+xml", headers=NO_STORE)
 
 
