@@ -14,6 +14,7 @@ import pandas as pd
 from aiohttp import web
 
 from .errors import ApiError
+from .spec import DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars
 
 SECRETARY_COLUMNS = {
     "name": ("姓名", "书记姓名", "述职人", "述职书记", "name"),
@@ -87,17 +88,15 @@ def secretaries(filename: str, data: bytes) -> list[dict]:
     for row, v in rows(read_table(filename, data), filename, SECRETARY_COLUMNS, "name"):
         if not v["name"]:
             raise ApiError(400, f"{filename} 第 {row} 行「姓名」为空")
-        if len(v["name"]) > 50:
-            raise ApiError(400, f"{filename} 第 {row} 行「姓名」过长（最多 50 个字）")
-        if len(v.get("org", "")) > 100:
-            raise ApiError(400, f"{filename} 第 {row} 行「党组织名称」过长（最多 100 个字）")
-        if len(v.get("method", "")) > 20:
-            raise ApiError(400, f"{filename} 第 {row} 行「述职方式」过长（最多 20 个字）")
+        for key, label, limit in (("name", "姓名", NAME_MAX), ("org", "党组织名称", ORG_MAX),
+                                  ("method", "述职方式", METHOD_MAX)):
+            if len(v.get(key, "")) > limit:
+                raise ApiError(400, f"{filename} 第 {row} 行「{label}」过长（最多 {limit} 个字）")
         key = (v["name"], v.get("org", ""))
         if key in seen:
             raise ApiError(400, f"{filename} 第 {row} 行与第 {seen[key]} 行重复：{' '.join(key).strip()}")
         seen[key] = row
-        out.append({"name": v["name"], "org": v.get("org", ""), "method": v.get("method") or "现场述职"})
+        out.append({"name": v["name"], "org": v.get("org", ""), "method": v.get("method") or DEFAULT_METHOD})
     if not out:
         raise ApiError(400, f"{filename} 中没有述职书记")
     return out
@@ -109,8 +108,8 @@ def roster(filename: str, data: bytes) -> list[dict]:
     for row, v in rows(read_table(filename, data), filename, ROSTER_COLUMNS, "group"):
         if not v["group"]:
             raise ApiError(400, f"{filename} 第 {row} 行「类别」为空（如 班子成员、两代表一委员、党员代表、群众代表）")
-        if len(v["group"]) > 20 or "|" in v["group"] or ":" in v["group"]:
-            raise ApiError(400, f"{filename} 第 {row} 行「类别」无效：{v['group'][:20]}")
+        if len(v["group"]) > GROUP_MAX or bad_group_chars(v["group"]):
+            raise ApiError(400, f"{filename} 第 {row} 行「类别」无效：{v['group'][:GROUP_MAX]}")
         out.append({"group": v["group"]})
     if not out:
         raise ApiError(400, f"{filename} 中没有参会人员")

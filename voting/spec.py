@@ -12,7 +12,9 @@ ELIGIBILITY = {"open": "凭现场加入码", "roster": "凭个人邀请码"}
 # 001 第五条, 004 §五(三): 班子成员 and 两代表一委员, 党员代表 and 群众代表 attend and assess.
 VOTER_GROUPS = ("班子成员", "两代表一委员", "党员代表", "群众代表")
 UNGROUPED = "未分组"
-METHODS = ("现场述职", "书面述职", "线上述职")
+DEFAULT_METHOD = "现场述职"
+# Longest texts accepted, in characters; the importer checks the same limits row by row.
+TITLE_MAX, NAME_MAX, ORG_MAX, METHOD_MAX, GROUP_MAX = 100, 50, 100, 20, 20
 MAX_SECRETARIES = 500
 MAX_ROSTER = 5000
 
@@ -21,7 +23,7 @@ MAX_ROSTER = 5000
 class SecretarySpec:
     name: str
     org: str = ""
-    method: str = "现场述职"
+    method: str = DEFAULT_METHOD
 
 
 @dataclass
@@ -49,9 +51,14 @@ def _text(value, what: str, limit: int, required: bool = False) -> str:
     return text
 
 
+def bad_group_chars(group: str) -> bool:
+    """'|' and ':' separate the parts of tally and ballot fields (keys.py)."""
+    return "|" in group or ":" in group
+
+
 def _group(value, where: str) -> str:
-    group = _text(value, f"{where}的类别", 20, required=True)
-    if "|" in group or ":" in group:
+    group = _text(value, f"{where}的类别", GROUP_MAX, required=True)
+    if bad_group_chars(group):
         raise ApiError(400, f"{where}的类别不能包含“|”或“:”")
     return group
 
@@ -62,13 +69,13 @@ def parse_secretary(item, n: int) -> SecretarySpec:
         item = {"name": item}
     if not isinstance(item, dict):
         raise ApiError(400, f"{where}须为对象 {{name, org, method}}")
-    method = _text(item.get("method"), f"{where}的述职方式", 20) or "现场述职"
-    return SecretarySpec(name=_text(item.get("name"), f"{where}的姓名（name）", 50, required=True),
-                         org=_text(item.get("org"), f"{where}的党组织名称（org）", 100), method=method)
+    method = _text(item.get("method"), f"{where}的述职方式", METHOD_MAX) or DEFAULT_METHOD
+    return SecretarySpec(name=_text(item.get("name"), f"{where}的姓名（name）", NAME_MAX, required=True),
+                         org=_text(item.get("org"), f"{where}的党组织名称（org）", ORG_MAX), method=method)
 
 
 def parse_meeting(data: dict) -> MeetingSpec:
-    spec = MeetingSpec(title=_text(data.get("title"), "会议名称（title）", 100, required=True))
+    spec = MeetingSpec(title=_text(data.get("title"), "会议名称（title）", TITLE_MAX, required=True))
     spec.mode = data.get("mode") or "sequential"
     if spec.mode not in MODES:
         raise ApiError(400, "mode 须为 sequential（一述一评）或 batch（集中测评）")
