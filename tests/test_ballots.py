@@ -128,3 +128,16 @@ async def test_oversized_body_is_413_json(client, api):
     resp = await client.post(f"/api/meetings/{m['id']}/ballots", data=b"x" * (6 * 1024 * 1024), headers=voter(token))
     assert resp.status == 413 and "过大" in (await resp.json())["error"]
     assert (await api.results(m["id"]))["s1"]["votes"] == 0
+
+
+async def test_secretary_null_false_zero_or_empty_on_close_does_not_close_everyone(api):
+    """Review finding: `secretary: null | false | 0 | [] | {}` meant "all secretaries", and closing is final."""
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    for value in (None, False, 0, [], {}, "", "s99", "S1"):
+        for action in ("open", "close"):
+            body = await api.admin("POST", f"/api/admin/meetings/{m['id']}/{action}", 400, json={"secretary": value})
+            assert "书记编号" in body["error"], (action, value)
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["state"]["open"] == ["s1", "s2", "s3"] and detail["state"]["closed"] == []
+    assert (await api.close(m["id"]))["closed"] == ["s1", "s2", "s3"]      # no body: every secretary

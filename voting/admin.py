@@ -102,9 +102,10 @@ async def detail(request: web.Request) -> web.Response:
 async def _window(request: web.Request, action: str) -> web.Response:
     meeting = await _meeting(request)
     body = await read_json(request, request.app[SETTINGS].max_json_body)
-    sid = body.get("secretary") or ""
-    if not isinstance(sid, str):
-        raise ApiError(400, "secretary 须为书记编号，如 s1")
+    # Only an absent key means every secretary: closing is final, so null, 0, "" or [] must not close them all.
+    sid = body["secretary"] if "secretary" in body else ""
+    if "secretary" in body and (not isinstance(sid, str) or sid not in meeting.names):
+        raise ApiError(400, "secretary 须为本次会议的书记编号（如 s1）；不带 secretary 表示全部书记")
     k = meeting_keys(meeting.id)
     reply = await request.app[SCRIPTS].window(keys=k.window, args=[action, sid, k.channel])
     if reply[0] == "busy":

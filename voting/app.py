@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -23,6 +24,9 @@ from .tokens import Signer
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Packages that add to the app register a `setup(app)` under this entry-point group (pyproject.toml): the
+# WeChat official account (bot/) mounts /wechat this way, so voting/ never imports bot/.
+EXTENSIONS = "shuzhi_voting.extensions"
 
 
 async def redis_ctx(app: web.Application):
@@ -78,4 +82,6 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/meetings/{id}/live", live.live_stream)
     admin.setup(app)
     pages.setup(app)
+    for extension in entry_points(group=EXTENSIONS):
+        extension.load()(app)
     return app

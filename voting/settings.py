@@ -8,6 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FSYNC_POLICIES = ("always", "everysec", "no")
+# DESIGN.md §4: the official account, the mini-program, and where WeChat is reached (tests: a local stand-in).
+WECHAT_ENV = ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_MP_APPID",
+              "WECHAT_MP_SECRET", "WECHAT_API_BASE", "WECHAT_OAUTH_BASE")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,8 @@ class Settings:
     max_json_body: int = 16 * 1024
     max_upload_body: int = 5 * 1024 * 1024
     live_interval: float = 0.2            # at most one projector update per meeting per interval
-    wechat: dict = field(default_factory=dict)
+    anonymity_min_group: int = 5          # voter groups smaller than this are never broken out
+    wechat: dict = field(default_factory=dict)   # WECHAT_* environment, read by bot/
 
     def __post_init__(self):
         if self.appendfsync not in FSYNC_POLICIES:
@@ -51,11 +55,20 @@ class Settings:
             admin_token=env.get("ADMIN_TOKEN", ""),
             public_url=env.get("PUBLIC_URL", ""),
             appendfsync=env.get("REDIS_APPENDFSYNC", "always"),
-            wechat={k: env[k] for k in ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WECHAT_SECRET")
-                    if env.get(k)},
+            anonymity_min_group=_int(env, "ANONYMITY_MIN_GROUP", 5, 1),
+            wechat={k: env[k] for k in WECHAT_ENV if env.get(k)},
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _int(env, name: str, default: int, minimum: int) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    if not raw.strip().isascii() or not raw.strip().isdigit() or int(raw) < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}")
+    return int(raw)
 
 
 def persistent_admin_token(data_dir: Path) -> str:
