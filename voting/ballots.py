@@ -14,6 +14,8 @@ from .meetings import check_meeting_id
 MAX_COMMENT = 500
 BALLOT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SCORE_TEXT = re.compile(r"[0-9]{1,2}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 CAST_ERRORS = {
     "no_meeting": (404, "会议不存在"),
@@ -35,9 +37,12 @@ class Ballot:
 
 
 def parse_score(value) -> int:
-    """004 附件1: one overall score, an integer from 10 down to 1."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    """004 附件1: one overall score, an integer from 10 down to 1. Text is ASCII or full-width digits only:
+    str.isdigit() also takes "²" (which int() refuses) and "٣" (which int() reads as 3)."""
+    if isinstance(value, str):
+        text = value.strip().translate(_FULL_WIDTH_DIGITS)
+        if _SCORE_TEXT.fullmatch(text):
+            value = int(text)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
         raise ApiError(400, "分数须为 1 到 10 的整数")
     return value

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -89,9 +90,15 @@ def invite_code(secret: str, index: int) -> str:
 
 
 def normalize_code(code) -> str:
+    """A code as typed: spaces and dashes dropped, full-width letters and digits (what Chinese phone keyboards
+    type) read as ASCII. Anything else that is not a letter or digit is a 400, never a comparison."""
     if not isinstance(code, (str, int)) or isinstance(code, bool):
         return ""
-    return re.sub(r"[\s-]", "", str(code)).upper()[:32]
+    text = re.sub(r"[\s\-－]", "", str(code))
+    text = "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c for c in text)
+    if not (text.isascii() and text.isalnum()) and text:
+        raise ApiError(400, "加入码只能包含数字和字母，请核对后重新输入")
+    return text.upper()[:32]
 
 
 def check_meeting_id(mid: str) -> str:

@@ -46,13 +46,14 @@ class Signer:
         if not token:
             raise ApiError(401, "缺少投票凭证，请先扫码加入会议")
         body, _, sig = token.partition(".")
-        if not sig or not hmac.compare_digest(sig, self._sig(body)):
+        # Tokens are base64url: anything else (é, a lone surrogate) is forged, and must not reach encode().
+        if not sig or not token.isascii() or not hmac.compare_digest(sig.encode(), self._sig(body).encode()):
             raise ApiError(401, "投票凭证无效，请重新扫码加入会议")
         try:
             payload = json.loads(_unb64(body))
         except ValueError:
             raise ApiError(401, "投票凭证无效，请重新扫码加入会议") from None
-        if payload.get("m") != mid:
+        if not isinstance(payload, dict) or payload.get("m") != mid:
             raise ApiError(401, "该凭证不属于本次会议，请扫描本会议的二维码")
         if payload.get("e", 0) < time.time():
             raise ApiError(401, "投票凭证已过期，请重新扫码加入会议")
