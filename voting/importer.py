@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pandas as pd
 from aiohttp import web
 
-from .errors import ApiError
+from .errors import ApiError, read_form
 from .spec import DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars
 
 SECRETARY_COLUMNS = {
@@ -125,7 +125,7 @@ async def read_upload(request: web.Request) -> dict:
     """A multipart form: title, mode, eligibility, preset, expected, secretaries (file), roster (file)."""
     if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiError(415, "请以 multipart/form-data 上传文件（字段 secretaries，可选 roster）")
-    form = await request.post()
+    form = await read_form(request)
     upload = form.get("secretaries")
     if not isinstance(upload, web.FileField):
         raise ApiError(400, "缺少述职书记名单文件（字段 secretaries）")

@@ -1,4 +1,10 @@
-"""Attendees join a meeting with the code on the screen (open) or their own invite code (roster)."""
+"""Attendees join a meeting with the code on the screen (open) or their own invite code (roster).
+
+Guessing is limited without locking a room out (limits.py): wrong codes are counted per device (the browser's
+join cookie, where there is one) and per address, and only wrong ones count, so a right code from a hall behind
+one NAT is refused only after that address made DEVICE_GUESSES × 10 wrong guesses in a minute. With a six-digit
+code that rotates every minute that is at most ADDRESS_GUESSES × 2 / 10⁶ of a chance per minute per address.
+"""
 from __future__ import annotations
 
 import secrets
@@ -8,14 +14,18 @@ from aiohttp import web
 from .appkeys import REDIS, SETTINGS, SIGNER
 from .errors import ApiError, json_response, read_json
 from .keys import meeting_keys
+from .limits import judge
 from .meetings import Meeting, load_meeting, normalize_code
 from .spec import UNGROUPED
 from .tokens import pseudonym
 
-MAX_FAILED_JOINS = 30   # per address and meeting per minute: a six-digit code is not brute-forced
+DEVICE_GUESSES = 30      # wrong codes per device per window: a mistyping phone, or a prankster's, is slowed
+ADDRESS_GUESSES = 300    # wrong codes per address per window: a hall behind one NAT keeps joining
+GUESS_WINDOW = 60
 
 
-async def join(app: web.Application, meeting: Meeting, code, group=None, remote: str = "") -> dict:
+async def join(app: web.Application, meeting: Meeting, code, group=None, remote: str = "",
+               device: str | None = None) -> dict:
     settings, redis = app[SETTINGS], app[REDIS]
     k = meeting_keys(meeting.id)
     if meeting.finalized:
@@ -23,31 +33,32 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
     code = normalize_code(code)
     if not code:
         raise ApiError(400, "请输入加入码")
-    fails_key = k.join_failures(remote)
-    if int(await redis.get(fails_key) or 0) >= MAX_FAILED_JOINS:
-        raise ApiError(429, "尝试次数过多，请一分钟后再试")
+    if meeting.eligibility == "open" and group not in (None, "") and group not in meeting.voter_groups:
+        raise ApiError(400, f"身份类别须为：{'、'.join(meeting.voter_groups)}")
+    if await redis.scard(k.closed) >= len(meeting.secretaries):
+        raise ApiError(409, "本次评议已全部结束，不能再加入")
 
     if meeting.eligibility == "open":
-        valid = meeting.join_code_valid(code, settings.join_code_period)
+        right = meeting.join_code_valid(code, settings.join_code_period)
         identity = "open:" + secrets.token_urlsafe(16)
-        if group in (None, ""):
-            group = UNGROUPED
-        elif group not in meeting.voter_groups:
-            raise ApiError(400, f"身份类别须为：{'、'.join(meeting.voter_groups)}")
+        group = group or UNGROUPED
     else:
         group = await redis.hget(k.invites, pseudonym(meeting.secret, "invite", code))
-        valid = group is not None
+        right = group is not None
         identity = "invite:" + code
-    if not valid:
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(fails_key).expire(fails_key, 60)
-            await pipe.execute()
+    counters = [(k.join_failures("a:" + remote), ADDRESS_GUESSES)]
+    if device:
+        counters.append((k.join_failures("d:" + device), DEVICE_GUESSES))
+    if not await judge(app, counters, right, GUESS_WINDOW, "尝试次数过多，请一分钟后再试"):
         if meeting.eligibility == "open":
             raise ApiError(403, "加入码错误或已过期，请扫描现场大屏上的最新二维码")
         raise ApiError(403, "邀请码无效，请核对您的邀请卡")
 
     voter_key = pseudonym(meeting.secret, "voter", identity)
-    await redis.hset(k.voters, voter_key, group)
+    # The same identity joining again (an invite card scanned twice) keeps its first group: the tally counts
+    # a revision against the group the first ballot was counted in.
+    await redis.hsetnx(k.voters, voter_key, group)
+    group = await redis.hget(k.voters, voter_key)
     token = app[SIGNER].issue_voter(meeting.id, voter_key, group, settings.voter_token_ttl)
     return {"token": token, "group": group, "expires_in": settings.voter_token_ttl}
 

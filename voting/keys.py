@@ -35,9 +35,9 @@ class MeetingKeys:
         self.comments = f"{tag}:comments"        # list: JSON [sid, problems, suggestions], once finalized
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
-    def join_failures(self, remote: str) -> str:
-        """Counter of wrong codes from one address, expiring after a minute."""
-        return f"{self.tag}:joinfail:{remote}"
+    def join_failures(self, scope: str) -> str:
+        """Counter of wrong codes from one scope ("a:<address>" or "d:<device>"), expiring after a minute."""
+        return f"{self.tag}:joinfail:{scope}"
 
     @property
     def cast(self) -> list[str]:
@@ -50,7 +50,8 @@ class MeetingKeys:
 
     @property
     def finalize(self) -> list[str]:
-        return [self.meta, self.open, self.ballots, self.voters, self.voted, self.invites, self.comments]
+        return [self.meta, self.open, self.ballots, self.voters, self.voted, self.invites, self.comments,
+                self.log, self.tally, self.seen]
 
 
 @lru_cache(maxsize=4096)

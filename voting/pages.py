@@ -13,7 +13,7 @@ from scoring.text import GRADES
 from . import admin_pages
 from .appkeys import REDIS, SETTINGS, SIGNER
 from .ballots import cast, parse_ballot
-from .errors import ApiError
+from .errors import ApiError, read_form
 from .join import join
 from .keys import meeting_keys
 from .meetings import Meeting, load_meeting
@@ -101,7 +101,7 @@ async def ballot(request: web.Request) -> web.Response:
 
 async def join_form(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    form = await request.post()
+    form = await read_form(request)
     code, group = str(form.get("code", "")), form.get("group") or None
     try:
         result = await join(request.app, meeting, code, group, remote=request.remote or "")
@@ -116,7 +116,7 @@ async def vote_form(request: web.Request) -> web.Response:
     voter = current_voter(request, meeting)
     if not voter:
         return _join_page(request, meeting, error="投票凭证已失效，请重新扫码加入", status=401)
-    form = await request.post()
+    form = await read_form(request)
     ballots, errors = [], {}
     for sid in form.getall("sid", []):
         score = str(form.get(f"score_{sid}", ""))

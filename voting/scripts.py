@@ -13,3 +13,4 @@ class Scripts:
         self.cast = redis.register_script((LUA / "cast.lua").read_text())
         self.window = redis.register_script((LUA / "window.lua").read_text())
         self.finalize = redis.register_script((LUA / "finalize.lua").read_text())
+        self.attempt = redis.register_script((LUA / "attempt.lua").read_text())

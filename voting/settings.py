@@ -78,10 +78,10 @@ def persistent_admin_token(data_dir: Path) -> str:
         token = path.read_text().strip()
         if token:
             return token
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_urlsafe(18)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(token + "\n")
     return token
 
 

@@ -1,0 +1,91 @@
+"""Review findings: each of these inputs gave a 500 with a traceback. Each is now a clear 4xx, and nothing
+stored changes (DESIGN.md §4: never a 500, whatever the bytes)."""
+import logging
+
+import pytest
+
+from .helpers import ADMIN, ballot_id, voter
+from .rawhttp import error_of, raw_request
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.fixture
+def no_tracebacks(caplog):
+    caplog.set_level(logging.INFO)
+    yield
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
+async def test_full_width_join_code_is_read_as_digits(api, client, no_tracebacks):
+    m = await api.create_meeting()
+    assert await api.join(m, m["join_code"].translate(FULL_WIDTH))
+    resp = await client.post(f"/m/{m['id']}/join", data={"code": m["join_code"].translate(FULL_WIDTH),
+                                                        "group": "党员代表"}, allow_redirects=False)
+    assert resp.status == 303
+
+
+@pytest.mark.parametrize("code", ["１２３４５é", "٣٣٣٣٣٣", "12 34-５６\u00a0€", "\U0001f600" * 3])
+async def test_non_ascii_join_code_is_a_clear_400(api, client, code, no_tracebacks):
+    m = await api.create_meeting()
+    assert "只能包含数字和字母" in await api.join(m, code, status=400)
+    resp = await client.post(f"/m/{m['id']}/join", data={"code": code, "group": "党员代表"})
+    assert resp.status == 400 and "只能包含数字和字母" in await resp.text()
+
+
+@pytest.mark.parametrize("score", ["²", "٣", "+9", "1e1", "9.0", " 9 9", "١٠", "inf"])
+async def test_unicode_digits_are_not_scores(api, score, no_tracebacks):
+    """`"²".isdigit()` is True and int() refuses it (a 500); `"٣"` was accepted as 3."""
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    token = await api.join(m)
+    assert (await api.cast(m["id"], token, "s1", score, status=400))["error"] == "分数须为 1 到 10 的整数"
+    assert (await api.results(m["id"]))["s1"]["votes"] == 0
+    assert (await api.cast(m["id"], token, "s1", "１０"))["score"] == 10          # full-width digits are digits
+
+
+async def test_bearer_with_non_ascii_bytes_is_refused_not_a_500(api, client, no_tracebacks):
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    host, port = client.server.host, client.server.port
+    for value in ("Bearer abc.é".encode(), b"Bearer abc.\xff\xfe", "Bearer 张三.李四".encode()):
+        body = f'{{"ballot_id": "{ballot_id()}", "secretary": "s1", "score": 9}}'.encode()
+        status, _, reply = await raw_request(host, port, "POST", f"/api/meetings/{m['id']}/ballots",
+                                             [(b"Authorization", value), (b"Content-Type", b"application/json")], body)
+        assert status == 401 and "投票凭证无效" in error_of(reply)
+        status, _, reply = await raw_request(host, port, "GET", "/api/admin/meetings", [(b"Authorization", value)])
+        assert status == 403 and error_of(reply) == "管理员令牌错误"
+
+
+async def test_lone_surrogate_in_comment_secretary_or_code_is_a_400(api, client, no_tracebacks):
+    m = await api.create_meeting()
+    await api.open(m["id"], "s1")
+    token = await api.join(m)
+    bodies = [
+        (f"/api/meetings/{m['id']}/ballots", voter(token),
+         f'{{"ballot_id": "{ballot_id()}", "secretary": "s1", "score": 9, "problems": "\\ud800"}}'),
+        (f"/api/admin/meetings/{m['id']}/close", ADMIN, '{"secretary": "s1\\ud800"}'),
+        (f"/api/admin/meetings/{m['id']}/open", ADMIN, '{"secretary": "\\udfff"}'),
+        (f"/api/meetings/{m['id']}/join", {}, '{"code": "12\\ud83d3456"}'),
+        ("/api/admin/meetings", ADMIN, '{"title": "\\ud800", "secretaries": ["张三"]}'),
+    ]
+    for path, headers, body in bodies:
+        resp = await client.post(path, data=body.encode(), headers={**headers, "Content-Type": "application/json"})
+        assert resp.status == 400 and "无效的字符" in (await resp.json())["error"], path
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["state"]["open"] == ["s1"] and detail["state"]["votes"]["s1"] == 0
+
+
+async def test_deeply_nested_json_is_a_400_not_a_recursion_error(client, no_tracebacks):
+    for body in (b"[" * 100_000, b'{"title": ' + b"[" * 100_000, b'{"a":' * 50_000):
+        resp = await client.post("/api/admin/meetings", data=body, headers={**ADMIN, "Content-Type": "application/json"})
+        assert resp.status in (400, 413) and "error" in await resp.json()
+
+
+async def test_undecodable_form_bytes_are_a_400(api, client, no_tracebacks):
+    m = await api.create_meeting()
+    for ctype in ("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=no-such-charset"):
+        resp = await client.post(f"/m/{m['id']}/join", data=b"code=\xff\xfe\xfd&group=\xc3",
+                                 headers={"Content-Type": ctype})
+        assert resp.status == 400, ctype

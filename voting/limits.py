@@ -1,0 +1,24 @@
+"""Limits on guessing secrets (join codes, invite codes, the admin token), counted atomically in Redis.
+
+A limit is checked and counted in one script (lua/attempt.lua): a burst of 1,000 wrong guesses gets exactly the
+allowed number evaluated. Only wrong guesses count, so a right code from a busy address is refused only once
+that address has made the limit's worth of wrong guesses within the window.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from .appkeys import SCRIPTS
+from .errors import ApiError
+
+ACCEPTED, WRONG, REFUSED = 1, -1, 0
+
+
+async def judge(app: web.Application, counters: list[tuple[str, int]], right: bool, window: int,
+                message: str) -> bool:
+    """True for a right guess, False for a wrong one (counted); 429 when a counter had reached its limit."""
+    keys = [key for key, _ in counters]
+    verdict = await app[SCRIPTS].attempt(keys=keys, args=[window, int(right), *(n for _, n in counters)])
+    if verdict == REFUSED:
+        raise ApiError(429, message, retry_after=window)
+    return verdict == ACCEPTED

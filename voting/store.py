@@ -1,0 +1,123 @@
+"""The store's lifecycle: connect to Redis (REDIS_URL, or our own embedded server), watch it, heal it.
+
+- While Redis does not answer, requests get 503 with Retry-After (errors.py); `Outage` logs one line when it
+  goes and one when it is back.
+- The embedded server is our child: when it dies (kill -9, a crash, a full disk with `appendfsync always`),
+  the watcher reaps it and starts it again on the same data (its append-only file) and the same socket, so
+  the connection pool reconnects by itself and the service serves again within seconds. An external
+  REDIS_URL is only watched: the pool reconnects when that server is back.
+- `forget_on_disk` rewrites the append-only file after a meeting is finalized, so that no copy of what was
+  destroyed survives in DATA_DIR (DESIGN.md §3).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from .appkeys import OUTAGE, REDIS, SCRIPTS, SETTINGS, SIGNER
+from .embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from .keys import SIGNING_KEY
+from .outage import Outage, store_down
+from .scripts import Scripts
+from .tokens import Signer
+
+log = logging.getLogger("voting.store")
+WATCH_EVERY = 0.5          # seconds between health checks
+SOCKET_TIMEOUT = 5         # a hung Redis becomes a 503 after this, not a request that never ends
+REWRITE_TIMEOUT = 120
+
+
+async def redis_ctx(app: web.Application):
+    """The store: REDIS_URL when given, else our own redis-server under DATA_DIR, stopped with the app."""
+    settings = app[SETTINGS]
+    embedded = None
+    url = settings.redis_url
+    if not url:
+        embedded = EmbeddedRedis(settings.data_dir, settings.appendfsync)
+        url = await embedded.astart()
+        log.info("embedded Redis at %s (AOF appendfsync %s, data in %s)", url, settings.appendfsync,
+                 embedded.data_dir)
+    # Bounded and blocking: a room voting at once queues for a connection instead of failing.
+    pool = aioredis.BlockingConnectionPool.from_url(url, decode_responses=True, timeout=10,
+                                                    max_connections=settings.redis_connections,
+                                                    socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=2)
+    client = aioredis.Redis(connection_pool=pool)
+    app[OUTAGE] = outage = Outage()
+    watcher = None
+    try:
+        await client.ping()
+        await client.set(SIGNING_KEY, secrets.token_hex(32), nx=True)
+        app[REDIS] = client
+        app[SCRIPTS] = Scripts(client)
+        app[SIGNER] = Signer((await client.get(SIGNING_KEY)).encode())
+        watcher = asyncio.create_task(watch(client, outage, embedded))
+        yield
+    finally:
+        if watcher:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
+        await client.aclose()
+        await pool.aclose()
+        if embedded:
+            await embedded.astop()
+
+
+async def watch(client: aioredis.Redis, outage: Outage, embedded: EmbeddedRedis | None):
+    """Ping the store; restart the embedded server when it has died; say once when the store is back."""
+    restarts = 0
+    while True:
+        await asyncio.sleep(WATCH_EVERY)
+        if embedded is not None and not embedded.running():
+            outage.failed(EmbeddedRedisError("redis-server exited"))
+            try:
+                await embedded.arestart()
+                restarts = 0
+                log.warning("embedded Redis restarted on %s", embedded.data_dir)
+            except EmbeddedRedisError as e:
+                restarts += 1
+                if restarts in (1, 10, 100) or restarts % 1000 == 0:
+                    log.error("embedded Redis does not start (attempt %d): %s", restarts, e)
+                await asyncio.sleep(min(5.0, 0.2 * restarts))
+                continue
+        try:
+            await client.ping()
+        except Exception as e:
+            if not store_down(e):
+                raise
+            outage.failed(e)
+        else:
+            outage.recovered()
+
+
+async def forget_on_disk(redis: aioredis.Redis, timeout: float = REWRITE_TIMEOUT) -> bool:
+    """Rewrite the append-only file from memory and wait until the rewritten file is in place.
+
+    Redis appends every write to its AOF; a deleted key is still in the file until the file is rewritten from
+    the data in memory. Returns False when this server keeps no AOF (an external REDIS_URL may keep RDB
+    snapshots or replicas instead: docs/reliability.md says what its operator must do).
+    """
+    if not int((await redis.info("persistence")).get("aof_enabled", 0)):
+        return False
+    deadline = time.monotonic() + timeout
+    while True:          # a rewrite already running started before our deletions: wait for it, then ours
+        try:
+            await redis.bgrewriteaof()
+            break
+        except aioredis.ResponseError as e:
+            if "already in progress" not in str(e) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+    while True:
+        info = await redis.info("persistence")
+        if not int(info["aof_rewrite_in_progress"]) and not int(info["aof_rewrite_scheduled"]):
+            if info.get("aof_last_bgrewrite_status") != "ok":
+                raise EmbeddedRedisError("Redis could not rewrite its append-only file (see redis.log)")
+            return True
+        if time.monotonic() > deadline:
+            raise TimeoutError("append-only file rewrite did not finish in time")
+        await asyncio.sleep(0.05)
