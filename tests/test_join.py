@@ -105,3 +105,17 @@ async def test_a_burst_of_wrong_codes_gets_exactly_the_limit_evaluated(api):
 async def test_bad_roster_is_refused(api, roster, message):
     body = await api.create_meeting(status=400, eligibility="roster", roster=roster)
     assert message in body["error"]
+
+
+async def test_behind_a_trusted_proxy_each_phone_has_its_own_guess_limit(aiohttp_client, settings):
+    """Behind nginx every request comes from the proxy: with TRUSTED_PROXIES the forwarded address counts."""
+    api = Api(await aiohttp_client(create_app(settings.with_(trusted_proxies=("127.0.0.1",)))))
+    m = await api.create_meeting(eligibility="roster", roster=ROSTER)
+    prankster = {"X-Forwarded-For": "10.0.0.66"}
+    for n in range(ADDRESS_GUESSES):
+        await api.call("POST", f"/api/meetings/{m['id']}/join", 403, headers=prankster, json={"code": f"W{n:05d}"})
+    await api.call("POST", f"/api/meetings/{m['id']}/join", 429, headers=prankster, json={"code": "W99999"})
+    neighbour = {"X-Forwarded-For": "198.51.100.7, 10.0.0.67"}
+    body = await api.call("POST", f"/api/meetings/{m['id']}/join", headers=neighbour,
+                          json={"code": m["invites"][0]["code"]})
+    assert body["token"]

@@ -21,7 +21,7 @@ from aiohttp import web
 from .appkeys import REDIS, SETTINGS
 from .ballots import bearer
 from .errors import ApiError
-from .limits import judge
+from .limits import client_address, judge
 
 SESSION_COOKIE = "admin_session"
 SESSION_IDLE = 12 * 3600            # an organizer's working day; each request extends it
@@ -46,7 +46,7 @@ def token_ok(app: web.Application, token: str) -> bool:
 
 async def judge_token(request: web.Request, token: str) -> bool:
     """The admin token checked under the guess limit of the caller's address."""
-    return await judge(request.app, [(_guess_key(request.remote or ""), ADMIN_GUESSES)],
+    return await judge(request.app, [(_guess_key(client_address(request)), ADMIN_GUESSES)],
                        token_ok(request.app, token), GUESS_WINDOW, "管理员令牌错误次数过多，请十分钟后再试")
 
 
@@ -66,7 +66,7 @@ async def end_session(request: web.Request, response: web.StreamResponse) -> Non
 
 async def _session_ok(request: web.Request, session: str) -> bool:
     right = session.isascii() and bool(await request.app[REDIS].expire(_session_key(session), SESSION_IDLE))
-    return await judge(request.app, [(_guess_key(request.remote or ""), ADMIN_GUESSES)], right, GUESS_WINDOW,
+    return await judge(request.app, [(_guess_key(client_address(request)), ADMIN_GUESSES)], right, GUESS_WINDOW,
                        "登录失败次数过多，请十分钟后再试")
 
 

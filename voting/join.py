@@ -14,7 +14,7 @@ from aiohttp import web
 from .appkeys import REDIS, SETTINGS, SIGNER
 from .errors import ApiError, json_response, read_json
 from .keys import meeting_keys
-from .limits import judge
+from .limits import client_address, judge
 from .meetings import Meeting, load_meeting, normalize_code
 from .spec import UNGROUPED
 from .tokens import pseudonym
@@ -66,5 +66,5 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
 async def join_api(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     data = await read_json(request, request.app[SETTINGS].max_json_body)
-    result = await join(request.app, meeting, data.get("code"), data.get("group"), request.remote or "")
+    result = await join(request.app, meeting, data.get("code"), data.get("group"), client_address(request))
     return json_response(result)

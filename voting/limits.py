@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .appkeys import SCRIPTS
+from .appkeys import SCRIPTS, SETTINGS
 from .errors import ApiError
 
 ACCEPTED, WRONG, REFUSED = 1, -1, 0
+
+
+def client_address(request: web.Request) -> str:
+    """Whom a guess is counted against: the peer, or behind a proxy we trust (TRUSTED_PROXIES) the address the
+    proxy reports (the last X-Forwarded-For entry that is not itself a trusted proxy). Without this, every
+    phone behind nginx would share the proxy's one address and its limits."""
+    remote = request.remote or ""
+    trusted = request.app[SETTINGS].trusted_proxies
+    if remote not in trusted:
+        return remote
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    while forwarded and forwarded[-1] in trusted:
+        forwarded.pop()
+    return forwarded[-1][:64] if forwarded else remote
 
 
 async def judge(app: web.Application, counters: list[tuple[str, int]], right: bool, window: int,

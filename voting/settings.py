@@ -29,6 +29,7 @@ class Settings:
     max_upload_body: int = 5 * 1024 * 1024
     live_interval: float = 0.2            # at most one projector update per meeting per interval
     anonymity_min_group: int = 5          # voter groups smaller than this are never broken out
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
     wechat: dict = field(default_factory=dict)   # WECHAT_* environment, read by bot/
 
     def __post_init__(self):
@@ -56,6 +57,7 @@ class Settings:
             public_url=env.get("PUBLIC_URL", ""),
             appendfsync=env.get("REDIS_APPENDFSYNC", "always"),
             anonymity_min_group=_int(env, "ANONYMITY_MIN_GROUP", 5, 1),
+            trusted_proxies=tuple(a.strip() for a in env.get("TRUSTED_PROXIES", "").split(",") if a.strip()),
             wechat={k: env[k] for k in WECHAT_ENV if env.get(k)},
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
