@@ -25,11 +25,32 @@ GUESS_WINDOW = 60
 
 
 async def join(app: web.Application, meeting: Meeting, code, group=None, remote: str = "",
-               device: str | None = None) -> dict:
+               device: str | None = None, account: str | None = None) -> dict:
+    """A voter token for this meeting. `account`: a stable identity vouched for by a trusted source (a WeChat
+    unionid or openid, resolved by bot/): one account is one voter however often it joins, and once it has
+    joined (with the screen's code, or once with its invite card) it needs no code again."""
     settings, redis = app[SETTINGS], app[REDIS]
     k = meeting_keys(meeting.id)
     if meeting.finalized:
         raise ApiError(409, "本次会议的评议已经结束")
+    account_key = pseudonym(meeting.secret, "account", account) if account else None
+    voter_key = await redis.hget(k.accounts, account_key) if account_key else None
+    if voter_key is None:
+        voter_key, group = await _admit(app, meeting, code, group, remote, device, account)
+        if account_key:
+            await _link(redis, k, account_key, voter_key)
+    # The same voter joining again (an invite card scanned twice) keeps its first group: the tally counts
+    # a revision against the group the first ballot was counted in.
+    await redis.hsetnx(k.voters, voter_key, group or UNGROUPED)
+    group = await redis.hget(k.voters, voter_key)
+    token = app[SIGNER].issue_voter(meeting.id, voter_key, group, settings.voter_token_ttl)
+    return {"token": token, "group": group, "expires_in": settings.voter_token_ttl}
+
+
+async def _admit(app, meeting: Meeting, code, group, remote: str, device: str | None,
+                 account: str | None) -> tuple[str, str]:
+    """(voter key, voter group) for someone joining for the first time with a code, under the guess limits."""
+    redis, k = app[REDIS], meeting_keys(meeting.id)
     code = normalize_code(code)
     if not code:
         raise ApiError(400, "请输入加入码")
@@ -37,10 +58,9 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
         raise ApiError(400, f"身份类别须为：{'、'.join(meeting.voter_groups)}")
     if await redis.scard(k.closed) >= len(meeting.secretaries):
         raise ApiError(409, "本次评议已全部结束，不能再加入")
-
     if meeting.eligibility == "open":
-        right = meeting.join_code_valid(code, settings.join_code_period)
-        identity = "open:" + secrets.token_urlsafe(16)
+        right = meeting.join_code_valid(code, app[SETTINGS].join_code_period)
+        identity = "account:" + account if account else "open:" + secrets.token_urlsafe(16)
         group = group or UNGROUPED
     else:
         group = await redis.hget(k.invites, pseudonym(meeting.secret, "invite", code))
@@ -53,14 +73,15 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
         if meeting.eligibility == "open":
             raise ApiError(403, "加入码错误或已过期，请扫描现场大屏上的最新二维码")
         raise ApiError(403, "邀请码无效，请核对您的邀请卡")
+    return pseudonym(meeting.secret, "voter", identity), group
 
-    voter_key = pseudonym(meeting.secret, "voter", identity)
-    # The same identity joining again (an invite card scanned twice) keeps its first group: the tally counts
-    # a revision against the group the first ballot was counted in.
-    await redis.hsetnx(k.voters, voter_key, group)
-    group = await redis.hget(k.voters, voter_key)
-    token = app[SIGNER].issue_voter(meeting.id, voter_key, group, settings.voter_token_ttl)
-    return {"token": token, "group": group, "expires_in": settings.voter_token_ttl}
+
+async def _link(redis, k, account_key: str, voter_key: str) -> None:
+    """One account, one voter; one invite card, one account (two people must not share a card)."""
+    if not await redis.hsetnx(k.linked, voter_key, account_key) and \
+            await redis.hget(k.linked, voter_key) != account_key:
+        raise ApiError(409, "这张邀请卡已由另一个微信账号使用，请核对您的邀请卡")
+    await redis.hset(k.accounts, account_key, voter_key)
 
 
 async def join_api(request: web.Request) -> web.Response:

@@ -12,7 +12,8 @@ class MeetingKeys:
     """Keys of one meeting. `cast` lists them in the order cast.lua expects."""
 
     __slots__ = ("id", "tag", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
-                 "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "channel")
+                 "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "accounts",
+                 "linked", "channel")
 
     def __init__(self, mid: str):
         tag = self.tag = "{m:%s}" % mid
@@ -33,6 +34,8 @@ class MeetingKeys:
         self.flags = f"{tag}:flags"              # hash: sid -> 重大失误 | 问责 (004 §五(四))
         self.overrides = f"{tag}:overrides"      # hash: sid -> JSON [final grade, written reason]
         self.comments = f"{tag}:comments"        # list: JSON [sid, problems, suggestions], once finalized
+        self.accounts = f"{tag}:accounts"        # hash: HMAC of an account (WeChat) -> its voter key
+        self.linked = f"{tag}:linked"            # hash: voter key -> HMAC of the account that holds it
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
     def join_failures(self, scope: str) -> str:
@@ -51,7 +54,7 @@ class MeetingKeys:
     @property
     def finalize(self) -> list[str]:
         return [self.meta, self.open, self.ballots, self.voters, self.voted, self.invites, self.comments,
-                self.log, self.tally, self.seen]
+                self.log, self.tally, self.seen, self.accounts, self.linked]
 
 
 @lru_cache(maxsize=4096)

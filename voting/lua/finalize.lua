@@ -1,7 +1,8 @@
 -- Finalize a meeting (DESIGN.md §3): keep the anonymous ballots, destroy what links a voter to them, and leave
 -- no time or order that could: the ballot log and the tally are rebuilt from the final ballots, shuffled, with
 -- entry IDs 1-1, 1-2, ... instead of the millisecond timestamps of each tap.
--- KEYS: 1 meta, 2 open, 3 ballots, 4 voters, 5 voted, 6 invites, 7 comments, 8 log, 9 tally, 10 seen
+-- KEYS: 1 meta, 2 open, 3 ballots, 4 voters, 5 voted, 6 invites, 7 comments, 8 log, 9 tally, 10 seen,
+--       11 accounts, 12 linked (which account holds which voter key)
 -- ARGV: 1 live channel, 2 unix time, 3 random seed (not stored anywhere), 4 '1' to merge voter groups (the
 --       rules do not weight them), 5 the merged group's name
 -- Returns {status, comments kept}.
@@ -34,7 +35,7 @@ end
 shuffle(final)
 shuffle(notes)
 
-redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[8], KEYS[9], KEYS[10])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12])
 for i, b in ipairs(final) do
   redis.call('XADD', KEYS[8], '1-' .. i, 'sid', b[1], 'group', b[2], 'score', b[3], 'prev', '')
   redis.call('HINCRBY', KEYS[9], b[1] .. '|' .. b[2] .. '|' .. b[3], 1)
