@@ -6,15 +6,20 @@ from aiohttp import web
 
 from voting.appkeys import REDIS, SETTINGS
 
-from .appkeys import WECHAT_API, WECHAT_CONFIG
+from . import webhook
+from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .client import WeChatApi
 from .config import WeChatConfig
 
 
 def setup(app: web.Application) -> None:
-    """Parse the WECHAT_* settings (ValueError names a wrong one) and start the WeChat API facade with Redis."""
+    """Parse the WECHAT_* settings (ValueError names a wrong one), mount GET|POST /wechat with the default
+    handler (answers "success"), and start the WeChat API facade and the webhook with Redis."""
     app[WECHAT_CONFIG] = WeChatConfig.from_env(app[SETTINGS].wechat)
+    app[WECHAT_HANDLER] = webhook.no_reply
+    webhook.setup_routes(app)
     app.cleanup_ctx.append(api_ctx)
+    app.cleanup_ctx.append(webhook.webhook_ctx)
 
 
 async def api_ctx(app: web.Application):
