@@ -9,6 +9,7 @@ from voting.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
 
 from .helpers import ADMIN_TOKEN, Api
+from .wechat_standin import WeChatStandIn
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,18 @@ async def client(aiohttp_client, settings):
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+async def wechat_standin(aiohttp_server) -> WeChatStandIn:
+    """WeChat's API on a free local port (tests/wechat_standin.py); `standin.env()` points a service at it."""
+    standin = WeChatStandIn()
+    server = await aiohttp_server(standin.app)
+    standin.base_url = str(server.make_url("")).rstrip("/")
+    return standin
+
+
+@pytest.fixture
+def wechat_settings(settings, wechat_standin) -> Settings:
+    """The service with the official account (safe mode) and the mini-program, talking to the stand-in."""
+    return settings.with_(wechat=wechat_standin.env())

@@ -57,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env(host=args.host, port=args.port, redis_url=args.redis,
                                      data_dir=args.data_dir)
+        app = create_app(settings)      # extensions check their own settings (bot/: WECHAT_*)
     except ValueError as e:
         print(f"配置错误：{e}", file=sys.stderr)
         return 2
-    app = create_app(settings)
     _announce(app)
     if args.command == "demo":
         _demo(app)

@@ -123,8 +123,8 @@ async def read_form(request: web.Request) -> MultiDictProxy:
         raise ApiError(400, "表单内容无法识别，请刷新页面后重试") from None
 
 
-async def read_json(request: web.Request, limit: int) -> dict:
-    """The JSON object in the body, read up to `limit` bytes: 413 beyond it, 400 when it is not an object."""
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The body, read up to `limit` bytes and no further: 413 beyond it, whatever Content-Length claims."""
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"请求内容过大（上限 {limit // 1024} KB）")
     body = bytearray()
@@ -132,6 +132,12 @@ async def read_json(request: web.Request, limit: int) -> dict:
         body += chunk
         if len(body) > limit:
             raise ApiError(413, f"请求内容过大（上限 {limit // 1024} KB）")
+    return bytes(body)
+
+
+async def read_json(request: web.Request, limit: int) -> dict:
+    """The JSON object in the body, read up to `limit` bytes: 413 beyond it, 400 when it is not an object."""
+    body = await read_body(request, limit)
     if not body.strip():
         return {}
     try:

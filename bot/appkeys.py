@@ -1,0 +1,21 @@
+"""Typed application keys of the official account (voting/appkeys.py holds the service's own)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from aiohttp import web
+
+from .config import WeChatConfig
+from .messages import Incoming, Reply
+
+if TYPE_CHECKING:
+    from .client import WeChatApi
+    from .webhook import Webhook
+
+# What a push to /wechat does: `async def handle(app, incoming) -> Reply | None` (None: answer "success").
+Handler = Callable[[web.Application, Incoming], Awaitable[Reply | None]]
+
+WECHAT_CONFIG = web.AppKey("wechat_config", WeChatConfig)
+WECHAT_HANDLER: web.AppKey[Handler] = web.AppKey("wechat_handler")
+WECHAT_API: web.AppKey[WeChatApi] = web.AppKey("wechat_api")        # set at startup (needs Redis)
+WEBHOOK: web.AppKey[Webhook] = web.AppKey("wechat_webhook")         # set at startup (needs Redis)

@@ -1,0 +1,30 @@
+"""Redis key names of the official account (voting/keys.py holds the meetings' keys). Each script touches one key."""
+from __future__ import annotations
+
+import hashlib
+
+
+def token(appid: str) -> str:
+    """string: the access_token all processes use, expiring before WeChat's does."""
+    return f"wechat:{appid}:token"
+
+
+def token_lock(appid: str) -> str:
+    """string: the process refreshing the token holds this (random value, expiring)."""
+    return f"wechat:{appid}:token:lock"
+
+
+def token_error(appid: str) -> str:
+    """string: the last refresh's failure for a few seconds, so waiting processes do not all retry it."""
+    return f"wechat:{appid}:token:error"
+
+
+def nonce(timestamp: str, nonce_: str) -> str:
+    """string: a webhook request's (timestamp, nonce) already accepted, kept for the replay window."""
+    return f"wechat:nonce:{timestamp}:{nonce_}"
+
+
+def seen(dedupe: str) -> str:
+    """string: a pushed message already taken ("P" while its handler runs, "D" + reply XML after).
+    Hashed: the key must not spell out an openid."""
+    return "wechat:seen:" + hashlib.sha256(dedupe.encode()).hexdigest()[:32]
