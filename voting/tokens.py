@@ -36,25 +36,42 @@ class Signer:
     def _sig(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
 
-    def issue_voter(self, mid: str, voter_key: str, group: str, ttl: int) -> str:
-        body = _b64(json.dumps({"m": mid, "v": voter_key, "g": group, "e": int(time.time()) + ttl},
-                               ensure_ascii=False, separators=(",", ":")).encode())
+    def sign(self, payload: dict, ttl: int) -> str:
+        """A signed, expiring token for any small payload (links and cookies that must not be forged)."""
+        body = _b64(json.dumps({**payload, "e": int(time.time()) + ttl}, ensure_ascii=False,
+                               separators=(",", ":")).encode())
         return f"{body}.{self._sig(body)}"
+
+    def _open(self, token: str) -> tuple[dict | None, str]:
+        """(payload, "") for a good token, else (None, "forged" | "expired"). Tokens are base64url: anything
+        else (é, a lone surrogate) is forged, and must not reach encode()."""
+        body, _, sig = token.partition(".")
+        if not sig or not token.isascii() or not hmac.compare_digest(sig.encode(), self._sig(body).encode()):
+            return None, "forged"
+        try:
+            payload = json.loads(_unb64(body))
+        except ValueError:
+            return None, "forged"
+        if not isinstance(payload, dict) or not isinstance(payload.get("e"), int):
+            return None, "forged"
+        return (payload, "") if payload["e"] >= time.time() else (None, "expired")
+
+    def unsign(self, token: str | None) -> dict | None:
+        """The payload of a token from `sign`, or None when it is missing, forged or expired."""
+        return self._open(token)[0] if token else None
+
+    def issue_voter(self, mid: str, voter_key: str, group: str, ttl: int) -> str:
+        return self.sign({"m": mid, "v": voter_key, "g": group}, ttl)
 
     def voter(self, token: str | None, mid: str) -> dict:
         """The token's payload, or ApiError 401 with a message the attendee can act on."""
         if not token:
             raise ApiError(401, "缺少投票凭证，请先扫码加入会议")
-        body, _, sig = token.partition(".")
-        # Tokens are base64url: anything else (é, a lone surrogate) is forged, and must not reach encode().
-        if not sig or not token.isascii() or not hmac.compare_digest(sig.encode(), self._sig(body).encode()):
-            raise ApiError(401, "投票凭证无效，请重新扫码加入会议")
-        try:
-            payload = json.loads(_unb64(body))
-        except ValueError:
-            raise ApiError(401, "投票凭证无效，请重新扫码加入会议") from None
-        if not isinstance(payload, dict) or payload.get("m") != mid:
-            raise ApiError(401, "该凭证不属于本次会议，请扫描本会议的二维码")
-        if payload.get("e", 0) < time.time():
+        payload, why = self._open(token)
+        if why == "expired":
             raise ApiError(401, "投票凭证已过期，请重新扫码加入会议")
+        if payload is None:
+            raise ApiError(401, "投票凭证无效，请重新扫码加入会议")
+        if payload.get("m") != mid:
+            raise ApiError(401, "该凭证不属于本次会议，请扫描本会议的二维码")
         return payload

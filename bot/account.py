@@ -1,0 +1,53 @@
+"""What the organizer configures for the official account in the console, kept in Redis (shared by every
+process): the template message used outside the 48-hour window, and the organizers' WeChat accounts, who may
+open and close voting by text (开启 N / 结束 N / 公布)."""
+from __future__ import annotations
+
+import json
+import secrets
+
+import redis.asyncio as aioredis
+
+KEY = "wechat:account"                     # hash: template_id, organizers (JSON list of openids)
+INVITE_TTL = 600
+
+
+def _invite_key(token: str) -> str:
+    return f"wechat:organizer-invite:{token}"
+
+
+async def template_id(redis: aioredis.Redis) -> str:
+    return await redis.hget(KEY, "template_id") or ""
+
+
+async def set_template_id(redis: aioredis.Redis, value: str) -> None:
+    await redis.hset(KEY, "template_id", value)
+
+
+async def organizers(redis: aioredis.Redis) -> list[str]:
+    return json.loads(await redis.hget(KEY, "organizers") or "[]")
+
+
+async def is_organizer(redis: aioredis.Redis, openid: str) -> bool:
+    return openid in await organizers(redis)
+
+
+async def remove_organizer(redis: aioredis.Redis, openid: str) -> None:
+    await redis.hset(KEY, "organizers", json.dumps([o for o in await organizers(redis) if o != openid]))
+
+
+async def organizer_invite(redis: aioredis.Redis) -> str:
+    """A one-time scene suffix: whoever scans the QR made from it within 10 minutes becomes an organizer."""
+    token = secrets.token_hex(8)
+    await redis.set(_invite_key(token), "1", ex=INVITE_TTL)
+    return token
+
+
+async def accept_organizer(redis: aioredis.Redis, token: str, openid: str) -> bool:
+    """Add the scanner as an organizer when the invite is fresh and unused."""
+    if not await redis.getdel(_invite_key(token)):
+        return False
+    current = await organizers(redis)
+    if openid not in current:
+        await redis.hset(KEY, "organizers", json.dumps([*current, openid]))
+    return True

@@ -1,0 +1,87 @@
+"""Who is this WeChat user, for pages opened inside WeChat: 网页授权 with `snsapi_base` (no consent screen, no
+extra tap). A page asks `current_user(request)`; when there is none it redirects to `login_url(...)`; WeChat
+sends the browser back to /wx/oauth with a single-use code, which becomes a signed cookie (`wxu`, 12 hours)
+holding the openid (and unionid when WeChat gives one), then the browser goes on to the page it wanted.
+
+The `state` WeChat carries back is a random key of ours (a-zA-Z0-9, as WeChat requires) that names the page
+to return to, kept in Redis for 10 minutes and used once; the page path itself never travels through WeChat.
+"""
+from __future__ import annotations
+
+import secrets
+
+from aiohttp import web
+
+from voting.appkeys import REDIS, SETTINGS, SIGNER
+from voting.errors import ApiError
+
+from .appkeys import WECHAT_API
+from .client import WeChatUser
+from .errors import Category, WeChatError
+
+COOKIE = "wxu"
+COOKIE_TTL = 12 * 3600
+STATE_TTL = 600
+
+
+def _state_key(state: str) -> str:
+    return f"wechat:oauth:{state}"
+
+
+def account_of(user: WeChatUser, app: str = "oa") -> str:
+    """The voter identity of a WeChat user: the unionid when WeChat gives one (the same person in the official
+    account and the mini-program), else the openid of this app (`oa` official account, `mp` mini-program)."""
+    return f"u:{user.unionid}" if user.unionid else f"{app}:{user.openid}"
+
+
+async def login_url(app: web.Application, next_path: str) -> str:
+    """The authorize link that comes back to `next_path` (a path of this service) knowing the user."""
+    if not next_path.startswith("/") or next_path.startswith("//"):
+        raise ValueError("next_path must be a path of this service")
+    state = secrets.token_hex(16)
+    await app[REDIS].set(_state_key(state), next_path, ex=STATE_TTL)
+    return app[WECHAT_API].oauth_url(app[SETTINGS].base_url + "/wx/oauth", state)
+
+
+def current_user(request: web.Request) -> WeChatUser | None:
+    data = request.app[SIGNER].unsign(request.cookies.get(COOKIE))
+    if not data or not isinstance(data.get("o"), str):
+        return None
+    return WeChatUser(data["o"], data.get("u") or None)
+
+
+async def require_user(request: web.Request) -> WeChatUser:
+    """The user, or a redirect through WeChat's authorize page back to this very page (GET only)."""
+    user = current_user(request)
+    if user is not None:
+        return user
+    if request.app[WECHAT_API].console:
+        raise ApiError(403, "请在微信中打开此页面（本服务尚未接入微信公众号）")
+    raise web.HTTPFound(await login_url(request.app, request.path_qs))
+
+
+async def callback(request: web.Request) -> web.Response:
+    """GET /wx/oauth?code=&state=: WeChat's redirect after authorization."""
+    state, code = request.query.get("state", ""), request.query.get("code", "")
+    if not state.isascii() or not state.isalnum() or len(state) > 128:
+        raise ApiError(400, "授权链接无效，请返回微信重新打开")
+    next_path = await request.app[REDIS].getdel(_state_key(state))
+    if next_path is None:
+        raise ApiError(400, "授权链接已过期，请返回微信重新打开")
+    if not code:
+        raise ApiError(403, "未获得微信授权，请返回微信重新打开")
+    try:
+        user = await request.app[WECHAT_API].oauth_user(code)
+    except WeChatError as e:
+        if e.category == Category.RETRY:
+            raise ApiError(503, "微信暂时无法完成授权，请稍后返回微信重新打开", retry_after=5) from None
+        raise ApiError(403, "微信授权失败，请返回微信重新打开") from None
+    resp = web.HTTPFound(next_path)
+    token = request.app[SIGNER].sign({"o": user.openid, "u": user.unionid or ""}, COOKIE_TTL)
+    resp.set_cookie(COOKIE, token, max_age=COOKIE_TTL, httponly=True, samesite="Lax", path="/",
+                    secure=request.app[SETTINGS].base_url.startswith("https://"))
+    raise resp
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/wx/oauth", callback)
