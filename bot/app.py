@@ -2,24 +2,52 @@
 `shuzhi_voting.extensions` entry point (pyproject.toml), so that voting/ never imports bot/."""
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
-from voting.appkeys import REDIS, SETTINGS
+from voting.appkeys import ACCOUNT_RESOLVERS, JOIN_QR, REDIS, SETTINGS
+from voting.errors import ApiError
 
-from . import webhook
+from . import admin_api, bind_pages, join_pages, oauth, qr, webhook
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .client import WeChatApi
 from .config import WeChatConfig
+from .errors import Category, WeChatError
+from .handler import handle
+from .miniprogram import wx_code_account
+
+log = logging.getLogger(__name__)
 
 
 def setup(app: web.Application) -> None:
-    """Parse the WECHAT_* settings (ValueError names a wrong one), mount GET|POST /wechat with the default
-    handler (answers "success"), and start the WeChat API facade and the webhook with Redis."""
+    """Parse the WECHAT_* settings (ValueError names a wrong one), mount /wechat with the account's behaviour
+    (handler.py), the WeChat pages and the organizer's API, and plug the WeChat QR and the mini-program login
+    into voting's extension points; start the WeChat API facade and the webhook with Redis."""
     app[WECHAT_CONFIG] = WeChatConfig.from_env(app[SETTINGS].wechat)
-    app[WECHAT_HANDLER] = webhook.no_reply
+    app[WECHAT_HANDLER] = handle
+    app[JOIN_QR] = qr.join_qr
+    app[ACCOUNT_RESOLVERS] = {**app.get(ACCOUNT_RESOLVERS, {}), "wx_code": wx_code_account}
+    app.middlewares.append(wechat_errors)
     webhook.setup_routes(app)
+    oauth.setup_routes(app)
+    join_pages.setup_routes(app)
+    bind_pages.setup_routes(app)
+    admin_api.setup_routes(app)
     app.cleanup_ctx.append(api_ctx)
     app.cleanup_ctx.append(webhook.webhook_ctx)
+
+
+@web.middleware
+async def wechat_errors(request: web.Request, handler):
+    """WeChat failing is never our 500: a 503 to try again later, or a 4xx that says what WeChat refused."""
+    try:
+        return await handler(request)
+    except WeChatError as e:
+        log.warning("WeChat refused %s %s: %s", request.method, request.path, e)
+        if e.category in (Category.RETRY, Category.QUOTA, Category.TOKEN):
+            raise ApiError(503, "微信接口暂时不可用，请稍后重试", retry_after=5) from None
+        raise ApiError(400, f"微信接口拒绝了请求：{e}") from None
 
 
 async def api_ctx(app: web.Application):

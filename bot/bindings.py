@@ -7,6 +7,7 @@ under the meeting's hash tag; never beside a ballot (a secretary is assessed, no
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from pathlib import Path
 import redis.asyncio as aioredis
 
 BIND_LUA = (Path(__file__).parent / "lua" / "bind.lua").read_text()
+
+
+def _index(openid: str) -> str:
+    """set: the meetings in which this account is bound to a secretary (the 结果 command looks here)."""
+    return "wechat:bound-meetings:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
 
 
 def _keys(mid: str) -> list[str]:
@@ -40,7 +46,14 @@ async def bind(redis: aioredis.Redis, mid: str, sid: str, openid: str, force: bo
     """(status, other): bound | already | pending_second | pending_other (see lua/bind.lua)."""
     status, other = await redis.eval(BIND_LUA, 3, *_keys(mid), sid, openid, int(time.time()),
                                      "force" if force else "")
+    if status in ("bound", "already"):
+        await redis.sadd(_index(openid), mid)
     return status, other
+
+
+async def meetings_of(redis: aioredis.Redis, openid: str) -> list[str]:
+    """The meetings in which this account is bound to a secretary."""
+    return sorted(await redis.smembers(_index(openid)))
 
 
 async def confirm(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> bool:
@@ -64,7 +77,10 @@ async def unbind(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> bool
     sids = [s for s in json.loads(await redis.hget(accounts, openid) or "[]") if s != sid]
     async with redis.pipeline(transaction=True) as pipe:
         pipe.hset(bound, sid, json.dumps([o for o in openids if o != openid]))
-        pipe.hset(accounts, openid, json.dumps(sids)) if sids else pipe.hdel(accounts, openid)
+        if sids:
+            pipe.hset(accounts, openid, json.dumps(sids))
+        else:
+            pipe.hdel(accounts, openid).srem(_index(openid), mid)
         await pipe.execute()
     return True
 

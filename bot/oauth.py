@@ -4,7 +4,8 @@ sends the browser back to /wx/oauth with a single-use code, which becomes a sign
 holding the openid (and unionid when WeChat gives one), then the browser goes on to the page it wanted.
 
 The `state` WeChat carries back is a random key of ours (a-zA-Z0-9, as WeChat requires) that names the page
-to return to, kept in Redis for 10 minutes and used once; the page path itself never travels through WeChat.
+to return to, kept in Redis for a meeting day, so that a link card tapped again still works; the page path
+itself never travels through WeChat. The code WeChat adds is single-use.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .errors import Category, WeChatError
 
 COOKIE = "wxu"
 COOKIE_TTL = 12 * 3600
-STATE_TTL = 600
+STATE_TTL = 12 * 3600
 
 
 def _state_key(state: str) -> str:
@@ -65,7 +66,7 @@ async def callback(request: web.Request) -> web.Response:
     state, code = request.query.get("state", ""), request.query.get("code", "")
     if not state.isascii() or not state.isalnum() or len(state) > 128:
         raise ApiError(400, "授权链接无效，请返回微信重新打开")
-    next_path = await request.app[REDIS].getdel(_state_key(state))
+    next_path = await request.app[REDIS].get(_state_key(state))
     if next_path is None:
         raise ApiError(400, "授权链接已过期，请返回微信重新打开")
     if not code:

@@ -9,6 +9,7 @@ from voting.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
 
 from .helpers import ADMIN_TOKEN, Api
+from .wechat_messages import WeChatPush
 from .wechat_standin import WeChatStandIn
 
 
@@ -55,3 +56,9 @@ async def wechat_standin(aiohttp_server) -> WeChatStandIn:
 def wechat_settings(settings, wechat_standin) -> Settings:
     """The service with the official account (safe mode) and the mini-program, talking to the stand-in."""
     return settings.with_(wechat=wechat_standin.env())
+
+
+@pytest.fixture
+def push(wechat_standin) -> WeChatPush:
+    """What WeChat's servers post to /wechat, signed (and encrypted) for the stand-in's account."""
+    return WeChatPush.of(wechat_standin)

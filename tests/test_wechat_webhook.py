@@ -10,8 +10,6 @@ from bot.appkeys import WECHAT_HANDLER
 from bot.messages import Article, NewsReply, TextReply
 from voting.app import create_app
 
-from .wechat_messages import WeChatPush
-
 
 class Recorder:
     """A handler that answers text with its content and a scan with a link, and remembers what it saw."""
@@ -40,11 +38,6 @@ async def webhook_client(aiohttp_client, settings, handler=None):
 @pytest.fixture
 def plain_settings(settings, wechat_standin):
     return settings.with_(wechat=wechat_standin.env(WECHAT_AES_KEY=""))
-
-
-@pytest.fixture
-def push(wechat_standin) -> WeChatPush:
-    return WeChatPush.of(wechat_standin)
 
 
 async def test_url_verification_echoes_echostr(aiohttp_client, wechat_settings, push):
@@ -240,10 +233,12 @@ async def test_failing_handler_answers_success_and_is_not_rerun_by_retries(aioht
     assert len(calls) == 1 and "wechat handler failed" in caplog.text
 
 
-async def test_default_handler_answers_success(aiohttp_client, wechat_settings, push):
+async def test_the_account_answers_a_scan_of_an_unknown_meeting_in_words(aiohttp_client, wechat_settings, push):
     client = await webhook_client(aiohttp_client, wechat_settings)
-    resp = await push.post(client, push.scan("o-1", "m:abc"), safe=True)
-    assert (resp.status, await resp.text()) == (200, "success")
+    resp = await push.post(client, push.scan("o-1", "m:abcd"), safe=True)
+    assert "会议不存在" in push.open_reply(await resp.text(), safe=True)["Content"]
+    resp = await push.post(client, push.scan("o-2", "not-ours"), safe=True)
+    assert (resp.status, await resp.text()) == (200, "success")          # another QR of the account
 
 
 async def test_without_wechat_token_the_webhook_says_it_is_not_configured(client, push):

@@ -15,6 +15,7 @@ from . import decisions, importer, results
 from .appkeys import REDIS, SCRIPTS, SETTINGS
 from .embedded_redis import EmbeddedRedisError
 from .errors import ApiError, json_response, read_json
+from .join_qr import join_qr
 from .keys import meeting_keys
 from .meetings import Meeting, create_meeting, list_meetings, load_meeting
 from .settings import Settings
@@ -79,6 +80,20 @@ async def detail(request: web.Request) -> web.Response:
     return json_response(data)
 
 
+async def change_window(app: web.Application, meeting: Meeting, action: str, sid: str = "") -> dict:
+    """Open or close one secretary's window (`sid`), or every one (""); closing is final (lua/window.lua).
+    Also what the organizer's WeChat commands call (bot/commands.py)."""
+    k = meeting_keys(meeting.id)
+    reply = await app[SCRIPTS].window(keys=k.window, args=[action, sid, k.channel])
+    if reply[0] == "busy":
+        name = meeting.names.get(reply[1], reply[1])
+        raise ApiError(409, f"一述一评：请先结束「{name}」的测评，再开启下一位", open=[reply[1]])
+    if reply[0] in WINDOW_ERRORS:
+        raise ApiError(*WINDOW_ERRORS[reply[0]])
+    state = await meeting_state(app[REDIS], meeting)
+    return {"changed": int(reply[1]), "open": state["open"], "closed": state["closed"]}
+
+
 async def _window(request: web.Request, action: str) -> web.Response:
     meeting = await _meeting(request)
     body = await read_json(request, request.app[SETTINGS].max_json_body)
@@ -86,15 +101,7 @@ async def _window(request: web.Request, action: str) -> web.Response:
     sid = body["secretary"] if "secretary" in body else ""
     if "secretary" in body and (not isinstance(sid, str) or sid not in meeting.names):
         raise ApiError(400, "secretary 须为本次会议的书记编号（如 s1）；不带 secretary 表示全部书记")
-    k = meeting_keys(meeting.id)
-    reply = await request.app[SCRIPTS].window(keys=k.window, args=[action, sid, k.channel])
-    if reply[0] == "busy":
-        name = meeting.names.get(reply[1], reply[1])
-        raise ApiError(409, f"一述一评：请先结束「{name}」的测评，再开启下一位", open=[reply[1]])
-    if reply[0] in WINDOW_ERRORS:
-        raise ApiError(*WINDOW_ERRORS[reply[0]])
-    state = await meeting_state(request.app[REDIS], meeting)
-    return json_response({"changed": int(reply[1]), "open": state["open"], "closed": state["closed"]})
+    return json_response(await change_window(request.app, meeting, action, sid))
 
 
 async def open_window(request: web.Request) -> web.Response:
@@ -122,6 +129,10 @@ async def results_view(request: web.Request) -> web.Response:
         "quotas": [{"code": q.code, "ok": q.ok, "message": q.message}
                    for q in scoring.check_quotas(graded, rules)],
         "state": await meeting_state(request.app[REDIS], meeting)})
+
+
+async def qr(request: web.Request) -> web.Response:
+    return json_response(await join_qr(request.app, await _meeting(request)))
 
 
 async def audit(request: web.Request) -> web.Response:
@@ -159,15 +170,20 @@ async def export_csv(request: web.Request) -> web.Response:
                      "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv")
 
 
+async def release_results(app: web.Application, meeting: Meeting, released: bool = True) -> None:
+    """Show (or hide) the results on the projector; the organizer's WeChat command 公布 calls this too."""
+    k = meeting_keys(meeting.id)
+    await app[REDIS].hset(k.meta, "released", int(released))
+    await app[REDIS].publish(k.channel, "release")
+
+
 async def release(request: web.Request) -> web.Response:
     meeting = await _meeting(request)
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     released = body.get("released", True)
     if not isinstance(released, bool):
         raise ApiError(400, "released 须为 true 或 false")
-    k = meeting_keys(meeting.id)
-    await request.app[REDIS].hset(k.meta, "released", int(released))
-    await request.app[REDIS].publish(k.channel, "release")
+    await release_results(request.app, meeting, released)
     return json_response({"released": released})
 
 
@@ -201,6 +217,7 @@ def setup(app: web.Application) -> None:
     r.add_post("/api/admin/meetings/{id}/close", close_window)
     r.add_get("/api/admin/meetings/{id}/results", results_view)
     r.add_get("/api/admin/meetings/{id}/audit", audit)
+    r.add_get("/api/admin/meetings/{id}/qr", qr)
     r.add_get("/api/admin/meetings/{id}/export.xlsx", export_xlsx)
     r.add_get("/api/admin/meetings/{id}/export.csv", export_csv)
     r.add_post("/api/admin/meetings/{id}/release", release)

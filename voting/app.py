@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import admin, admin_auth, live, pages
+from . import admin, admin_auth, live, pages, voter_api
 from .appkeys import REDIS, SETTINGS
 from .ballots import cast_api
 from .errors import error_middleware, json_response
@@ -43,6 +43,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/meetings/{id}/join", join_api)
     app.router.add_post("/api/meetings/{id}/ballots", cast_api)
     app.router.add_get("/api/meetings/{id}/live", live.live_stream)
+    voter_api.setup(app)
     admin.setup(app)
     pages.setup(app)
     for extension in entry_points(group=EXTENSIONS):

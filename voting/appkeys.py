@@ -1,7 +1,7 @@
 """Typed application keys: every shared resource of the app, in one place."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import redis.asyncio as aioredis
 from aiohttp import web
@@ -12,6 +12,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .live import LiveHub      # live.py imports this module
+    from .meetings import Meeting
     from .tokens import Signer     # tokens.py -> errors.py -> this module
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -20,3 +21,10 @@ SCRIPTS = web.AppKey("scripts", Scripts)
 SIGNER: web.AppKey[Signer] = web.AppKey("signer")
 OUTAGE = web.AppKey("outage", Outage)
 LIVE: web.AppKey[LiveHub] = web.AppKey("live")
+# Extension points (bot/ fills them; voting/ never imports bot/):
+# what the screen's join QR encodes: async (app, meeting, current code) -> {kind, url, scene?, expires_at?}
+JOIN_QR: web.AppKey[Callable[[web.Application, Meeting, str], Awaitable[dict]]] = web.AppKey("join_qr")
+# JSON fields of POST /api/meetings/{id}/join that name an account, e.g. "wx_code" (a mini-program login):
+# field -> async (app, value) -> account identity (one account is one voter)
+ACCOUNT_RESOLVERS: web.AppKey[dict[str, Callable[[web.Application, object], Awaitable[str]]]] = \
+    web.AppKey("account_resolvers")

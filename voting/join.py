@@ -11,7 +11,7 @@ import secrets
 
 from aiohttp import web
 
-from .appkeys import REDIS, SETTINGS, SIGNER
+from .appkeys import ACCOUNT_RESOLVERS, REDIS, SETTINGS, SIGNER
 from .errors import ApiError, json_response, read_json
 from .keys import meeting_keys
 from .limits import client_address, judge
@@ -25,10 +25,12 @@ GUESS_WINDOW = 60
 
 
 async def join(app: web.Application, meeting: Meeting, code, group=None, remote: str = "",
-               device: str | None = None, account: str | None = None) -> dict:
+               device: str | None = None, account: str | None = None, present: bool = False) -> dict:
     """A voter token for this meeting. `account`: a stable identity vouched for by a trusted source (a WeChat
     unionid or openid, resolved by bot/): one account is one voter however often it joins, and once it has
-    joined (with the screen's code, or once with its invite card) it needs no code again."""
+    joined (with the screen's code, or once with its invite card) it needs no code again. `present`: the
+    caller has seen this account scan the screen's current code (a WeChat scan event), so an open meeting
+    needs no code from it now."""
     settings, redis = app[SETTINGS], app[REDIS]
     k = meeting_keys(meeting.id)
     if meeting.finalized:
@@ -36,7 +38,7 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
     account_key = pseudonym(meeting.secret, "account", account) if account else None
     voter_key = await redis.hget(k.accounts, account_key) if account_key else None
     if voter_key is None:
-        voter_key, group = await _admit(app, meeting, code, group, remote, device, account)
+        voter_key, group = await _admit(app, meeting, code, group, remote, device, account, present)
         if account_key:
             await _link(redis, k, account_key, voter_key)
     # The same voter joining again (an invite card scanned twice) keeps its first group: the tally counts
@@ -47,19 +49,28 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
     return {"token": token, "group": group, "expires_in": settings.voter_token_ttl}
 
 
+async def known_account(app: web.Application, meeting: Meeting, account: str) -> bool:
+    """Has this account joined this meeting before (and so needs no code)?"""
+    if meeting.finalized:
+        return False
+    key = pseudonym(meeting.secret, "account", account)
+    return bool(await app[REDIS].hexists(meeting_keys(meeting.id).accounts, key))
+
+
 async def _admit(app, meeting: Meeting, code, group, remote: str, device: str | None,
-                 account: str | None) -> tuple[str, str]:
+                 account: str | None, present: bool) -> tuple[str, str]:
     """(voter key, voter group) for someone joining for the first time with a code, under the guess limits."""
     redis, k = app[REDIS], meeting_keys(meeting.id)
+    present = present and bool(account) and meeting.eligibility == "open"
     code = normalize_code(code)
-    if not code:
+    if not code and not present:
         raise ApiError(400, "请输入加入码")
     if meeting.eligibility == "open" and group not in (None, "") and group not in meeting.voter_groups:
         raise ApiError(400, f"身份类别须为：{'、'.join(meeting.voter_groups)}")
     if await redis.scard(k.closed) >= len(meeting.secretaries):
         raise ApiError(409, "本次评议已全部结束，不能再加入")
     if meeting.eligibility == "open":
-        right = meeting.join_code_valid(code, app[SETTINGS].join_code_period)
+        right = present or meeting.join_code_valid(code, app[SETTINGS].join_code_period)
         identity = "account:" + account if account else "open:" + secrets.token_urlsafe(16)
         group = group or UNGROUPED
     else:
@@ -85,7 +96,15 @@ async def _link(redis, k, account_key: str, voter_key: str) -> None:
 
 
 async def join_api(request: web.Request) -> web.Response:
+    """{code, group?} or, where an extension resolves one (ACCOUNT_RESOLVERS), an account such as {wx_code}
+    (a mini-program login; open meetings also send the screen's `code` the first time)."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     data = await read_json(request, request.app[SETTINGS].max_json_body)
-    result = await join(request.app, meeting, data.get("code"), data.get("group"), client_address(request))
+    account = None
+    for field, resolve in request.app.get(ACCOUNT_RESOLVERS, {}).items():
+        if field in data:
+            account = await resolve(request.app, data[field])
+            break
+    result = await join(request.app, meeting, data.get("code"), data.get("group"), client_address(request),
+                        account=account)
     return json_response(result)

@@ -36,6 +36,11 @@ class Signer:
     def _sig(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
 
+    def tag(self, text: str, length: int = 12) -> str:
+        """A short keyed hash of `text` (hex): proof that we made it, where a whole token would not fit (a QR
+        scene has 64 characters)."""
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:length]
+
     def sign(self, payload: dict, ttl: int) -> str:
         """A signed, expiring token for any small payload (links and cookies that must not be forged)."""
         body = _b64(json.dumps({**payload, "e": int(time.time()) + ttl}, ensure_ascii=False,

@@ -1,0 +1,129 @@
+"""The organizer's side of the official account (console and JSON API, under the admin session or token):
+secretaries' binding QR codes and their state, confirming bindings, the template message, the organizers.
+
+Accounts are shown masked and named by a signed reference (`ref`), never by their openid.
+"""
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+
+from voting.appkeys import REDIS, SIGNER
+from voting.errors import ApiError, json_response, read_json
+from voting.meetings import Meeting, load_meeting
+
+from . import account, bindings, scenes
+from .appkeys import WECHAT_API, WECHAT_CONFIG
+from .qr import bind_qr, wechat_qr
+
+REF_TTL = 30 * 86400
+TEMPLATE_ID = re.compile(r"[A-Za-z0-9_-]{0,64}")       # "" clears it
+
+
+def account_ref(app: web.Application, openid: str, sid: str = "") -> str:
+    return app[SIGNER].sign({"p": "account", "o": openid, "s": sid}, REF_TTL)
+
+
+def _from_ref(app: web.Application, ref) -> tuple[str, str]:
+    data = app[SIGNER].unsign(ref if isinstance(ref, str) else None)
+    if not data or data.get("p") != "account":
+        raise ApiError(400, "ref 无效或已过期，请刷新页面")
+    return data["o"], data.get("s", "")
+
+
+async def _meeting_and_secretary(request: web.Request) -> tuple[Meeting, str]:
+    meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
+    sid = request.match_info["sid"]
+    if sid not in meeting.names:
+        raise ApiError(404, "本次会议没有这位述职书记")
+    return meeting, sid
+
+
+async def bind_code(request: web.Request) -> web.Response:
+    """GET /api/admin/meetings/{id}/secretaries/{sid}/bind → {scene, url, expires_at, qr_url, kind}."""
+    meeting, sid = await _meeting_and_secretary(request)
+    return json_response(await bind_qr(request.app, meeting, sid))
+
+
+async def binding_state(app: web.Application, meeting: Meeting) -> dict:
+    bound, pending = await bindings.bindings(app[REDIS], meeting.id)
+    return {
+        "secretaries": [{"id": s["id"], "name": s["name"], "bound": len(bound.get(s["id"], [])),
+                         "accounts": [{"account": bindings.mask(o), "ref": account_ref(app, o, s["id"])}
+                                      for o in bound.get(s["id"], [])]} for s in meeting.secretaries],
+        "pending": [{"secretary": p.sid, "name": meeting.names.get(p.sid, p.sid), "account": bindings.mask(p.openid),
+                     "reason": p.reason, "other": meeting.names.get(p.other, ""), "at": p.at,
+                     "ref": account_ref(app, p.openid, p.sid)} for p in pending]}
+
+
+async def binding_view(request: web.Request) -> web.Response:
+    meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
+    return json_response(await binding_state(request.app, meeting))
+
+
+async def binding_change(request: web.Request) -> web.Response:
+    """POST {ref, action: confirm | reject | unbind}."""
+    meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
+    body = await read_json(request, 4096)
+    openid, sid = _from_ref(request.app, body.get("ref"))
+    action, redis = body.get("action"), request.app[REDIS]
+    if sid not in meeting.names:
+        raise ApiError(404, "本次会议没有这位述职书记")
+    if action == "confirm":
+        done = await bindings.confirm(redis, meeting.id, sid, openid)
+    elif action == "reject":
+        done = await bindings.reject(redis, meeting.id, sid, openid)
+    elif action == "unbind":
+        done = await bindings.unbind(redis, meeting.id, sid, openid)
+    else:
+        raise ApiError(400, "action 须为 confirm（确认）、reject（拒绝）或 unbind（解除绑定）")
+    if not done:
+        raise ApiError(409, "该绑定申请或绑定已不存在，请刷新页面")
+    return json_response(await binding_state(request.app, meeting))
+
+
+async def account_view(request: web.Request) -> web.Response:
+    app, redis = request.app, request.app[REDIS]
+    config = app[WECHAT_CONFIG]
+    return json_response({
+        "mode": "console" if config.console else "wechat", "webhook": config.webhook,
+        "safe_mode": config.safe_mode, "mini_program": config.mini_program,
+        "template_id": await account.template_id(redis),
+        "organizers": [{"account": bindings.mask(o), "ref": account_ref(app, o)}
+                       for o in await account.organizers(redis)]})
+
+
+async def account_change(request: web.Request) -> web.Response:
+    """POST {template_id?, remove_organizer?: ref}."""
+    body = await read_json(request, 4096)
+    redis = request.app[REDIS]
+    if "template_id" in body:
+        value = body["template_id"]
+        if not isinstance(value, str) or not TEMPLATE_ID.fullmatch(value):
+            raise ApiError(400, "template_id 须为公众号后台“模板消息”中的模板 ID（字母、数字、- 和 _）")
+        await account.set_template_id(redis, value)
+    if "remove_organizer" in body:
+        openid, _ = _from_ref(request.app, body["remove_organizer"])
+        await account.remove_organizer(redis, openid)
+    return await account_view(request)
+
+
+async def organizer_invite(request: web.Request) -> web.Response:
+    """POST: a one-time QR (10 minutes) that makes whoever scans it an organizer: {scene, qr_url, expires_at}."""
+    invite = await account.organizer_invite(request.app[REDIS])
+    scene = scenes.organizer_scene(invite)
+    if request.app[WECHAT_API].console:
+        return json_response({"scene": scene, "qr_url": None, "expires_at": None})
+    qr = await wechat_qr(request.app, scene, account.INVITE_TTL)
+    return json_response({"scene": scene, "qr_url": qr["url"], "expires_at": qr["expires_at"]})
+
+
+def setup_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/api/admin/meetings/{id}/secretaries/{sid}/bind", bind_code)
+    r.add_get("/api/admin/meetings/{id}/bindings", binding_view)
+    r.add_post("/api/admin/meetings/{id}/bindings", binding_change)
+    r.add_get("/api/admin/wechat", account_view)
+    r.add_post("/api/admin/wechat", account_change)
+    r.add_post("/api/admin/wechat/organizers", organizer_invite)

@@ -1,0 +1,122 @@
+"""Text commands to the official account (issue 8): 帮助, 测评, 结果 for everyone; 开启 N, 结束 N, 结束全部 and
+公布 for the organizers configured in the console, each executed only after the organizer replies 确认.
+Unknown text gets a short help, never silence."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+from aiohttp import web
+
+from voting.admin import change_window, release_results
+from voting.appkeys import REDIS
+from voting.errors import ApiError
+from voting.meetings import Meeting, list_meetings, load_meeting
+
+from . import account, bindings
+from .links import last_meeting, meeting_card
+from .messages import Reply, TextReply
+from .results_text import own_result
+
+HELP = ("可发送以下指令：\n· 测评：进入您最近扫码的评议会议\n· 结果：查看本人已公布的评议结果（已绑定的述职书记）\n"
+        "· 帮助：查看本说明\n参加评议请扫描会场大屏上的二维码。")
+ORGANIZER_HELP = ("\n组织者指令（作用于您最近扫码的会议）：开启 N、结束 N（N 为书记序号）、结束全部、公布。"
+                  "每项操作需在 2 分钟内回复“确认”后执行。")
+SHORT_HELP = "未能识别您的消息。" + HELP
+CONFIRM_TTL = 120
+_WINDOW = re.compile(r"(开启|结束)\s*第?\s*(\d{1,3})\s*(位|号)?")
+
+
+def _confirm_key(openid: str) -> str:
+    return "wechat:confirm:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+
+
+def normalize(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).strip().lower()
+
+
+async def answer(app: web.Application, openid: str, text: str) -> Reply:
+    words = normalize(text)
+    redis = app[REDIS]
+    organizer = await account.is_organizer(redis, openid)
+    if words in ("帮助", "help", "?", "菜单", "指令"):
+        return TextReply(HELP + (ORGANIZER_HELP if organizer else ""))
+    if words in ("测评", "评议", "投票", "打分"):
+        meeting = await last_meeting(app, openid)
+        if meeting is None:
+            return TextReply("请扫描会场大屏上的二维码参加评议。")
+        return await meeting_card(app, openid, meeting)
+    if words in ("结果", "我的结果", "评议结果"):
+        return TextReply(await own_results(app, openid))
+    if words in ("确认", "取消") or _WINDOW.fullmatch(words) or words in ("结束全部", "公布", "公布结果"):
+        if not organizer:
+            return TextReply("该指令仅限评议组织者使用。" + HELP)
+        return TextReply(await organizer_command(app, openid, words))
+    return TextReply(SHORT_HELP)
+
+
+async def own_results(app: web.Application, openid: str) -> str:
+    redis = app[REDIS]
+    lines = []
+    for mid in await bindings.meetings_of(redis, openid):
+        try:
+            meeting = await load_meeting(redis, mid)
+        except ApiError:
+            continue
+        for sid in await bindings.secretary_of(redis, mid, openid):
+            lines.append(await own_result(app, meeting, sid))
+    return "\n\n".join(lines) or "您的微信尚未绑定述职书记。请扫描组织部门提供的个人绑定二维码。"
+
+
+async def _target(app: web.Application, openid: str) -> Meeting | None:
+    """The organizer's meeting: the one they scanned last, else the newest."""
+    meeting = await last_meeting(app, openid)
+    if meeting is None:
+        newest = await list_meetings(app[REDIS], limit=1)
+        meeting = await load_meeting(app[REDIS], newest[0]["id"]) if newest else None
+    return meeting
+
+
+async def organizer_command(app: web.Application, openid: str, words: str) -> str:
+    redis = app[REDIS]
+    if words == "取消":
+        await redis.delete(_confirm_key(openid))
+        return "已取消。"
+    if words == "确认":
+        pending = await redis.getdel(_confirm_key(openid))
+        if pending is None:
+            return "没有待确认的操作（或已超过 2 分钟），请重新发送指令。"
+        action = json.loads(pending)
+        try:
+            return await _execute(app, await load_meeting(redis, action["mid"]), action)
+        except ApiError as e:
+            return f"未执行：{e.message}"
+    meeting = await _target(app, openid)
+    if meeting is None:
+        return "还没有评议会议。"
+    if words in ("公布", "公布结果"):
+        action, what = {"do": "release", "mid": meeting.id, "sid": ""}, "在大屏公布评议结果"
+    elif words == "结束全部":
+        action, what = {"do": "close", "mid": meeting.id, "sid": ""}, "结束全部正在进行的测评（结束后不能再开启）"
+    else:
+        verb, number = _WINDOW.fullmatch(words).group(1, 2)
+        n = int(number)
+        if not 1 <= n <= len(meeting.secretaries):
+            return f"书记序号须在 1 到 {len(meeting.secretaries)} 之间。"
+        s = meeting.secretaries[n - 1]
+        action = {"do": "open" if verb == "开启" else "close", "mid": meeting.id, "sid": s["id"]}
+        what = f"{verb}第 {n} 位 {s['name']} 的测评" + ("（结束后不能再开启）" if verb == "结束" else "")
+    await redis.set(_confirm_key(openid), json.dumps(action), ex=CONFIRM_TTL)
+    return f"《{meeting.title}》：确认{what}？请在 2 分钟内回复“确认”执行，回复“取消”放弃。"
+
+
+async def _execute(app: web.Application, meeting: Meeting, action: dict) -> str:
+    if action["do"] == "release":
+        await release_results(app, meeting, True)
+        return f"已在大屏公布《{meeting.title}》的评议结果。"
+    state = await change_window(app, meeting, action["do"], action["sid"])
+    name = meeting.names.get(action["sid"], "全部书记")
+    verb = "开启" if action["do"] == "open" else "结束"
+    return f"已{verb} {name} 的测评（进行中 {len(state['open'])} 位，已结束 {len(state['closed'])} 位）。"

@@ -1,0 +1,214 @@
+"""The official account (issue 8): scanning the meeting's QR in WeChat, voting as one WeChat account, binding
+secretaries, text commands, the mini-program. Real wechatpy against the WeChat stand-in, pushes signed and
+encrypted with wechatpy's own crypto, a phone that follows WeChat's redirects with its own cookies."""
+import base64
+import itertools
+import json
+import socket
+import time
+
+import aiohttp
+import pytest
+
+from voting.app import create_app
+
+from .helpers import Api, ballot_id, voter
+
+PHONE = "oPhone00000000000000000001"
+
+
+def voter_key(token: str) -> str:
+    body = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["v"]
+
+
+@pytest.fixture
+async def site(aiohttp_server, wechat_settings):
+    """The service on a real port, PUBLIC_URL pointing at it: WeChat's redirects come back to it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return await aiohttp_server(create_app(wechat_settings.with_(public_url=f"http://127.0.0.1:{port}",
+                                                                 port=port)), port=port)
+
+
+@pytest.fixture
+async def api(aiohttp_client, site):
+    return Api(await aiohttp_client(site))
+
+
+@pytest.fixture
+async def phone():
+    """A phone's WeChat browser: follows redirects, keeps its cookies."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        yield session
+
+
+_clock = itertools.count(int(time.time()) - 100)
+
+
+async def scan(api, push, openid: str, scene: str) -> dict | None:
+    """One scan; each its own CreateTime (a second scan in the same second is WeChat's retry of the first)."""
+    resp = await push.post(api.client, push.scan(openid, scene, create_time=next(_clock)), safe=True)
+    assert resp.status == 200
+    return push.open_reply(await resp.text(), safe=True)
+
+
+async def say(api, push, openid: str, text: str) -> str:
+    resp = await push.post(api.client, push.text(openid, text), safe=True)
+    return push.open_reply(await resp.text(), safe=True)["Content"]
+
+
+async def test_two_scans_and_the_mini_program_of_one_person_are_one_voter(api, push, phone, wechat_standin, site):
+    m = await api.create_meeting(mode="batch")
+    await api.open(m["id"])
+    qr = await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr")
+    assert qr["kind"] == "wechat" and qr["scene"] == f"m:{m['id']}:{m['join_code']}"
+    assert wechat_standin.qrcodes[qr["url"]]["scene"] == qr["scene"]
+    wechat_standin.use_phone(PHONE, unionid="union-1")
+
+    card = (await scan(api, push, PHONE, qr["scene"]))["Articles"]["item"]
+    assert m["title"] in card["Title"] and card["Url"].startswith(wechat_standin.base_url + "/connect/oauth2/")
+    async with phone.get(card["Url"]) as resp:                  # authorize → /wx/oauth → /wx/join
+        assert resp.status == 200 and "请选择您的身份" in await resp.text()
+        page = str(resp.url)
+    present = page.split("p=")[1]
+    async with phone.post(site.make_url(f"/wx/join/{m['id']}"), data={"p": present, "group": "党员代表"}) as resp:
+        assert resp.status == 200 and str(resp.url).endswith(f"/m/{m['id']}") and "张三" in await resp.text()
+    first = phone.cookie_jar.filter_cookies(site.make_url("/"))[f"vt_{m['id']}"].value
+    await api.cast(m["id"], first, "s1", 9)
+
+    card = (await scan(api, push, PHONE, (await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr"))["scene"]))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as other_browser:
+        async with other_browser.get(card["Articles"]["item"]["Url"]) as resp:     # straight to the ballot
+            assert str(resp.url).endswith(f"/m/{m['id']}")
+            again = other_browser.cookie_jar.filter_cookies(site.make_url("/"))[f"vt_{m['id']}"].value
+    assert voter_key(again) == voter_key(first)
+
+    code = wechat_standin.mini_program_code("oMiniProgramOpenid000000001", unionid="union-1")
+    mini = await api.call("POST", f"/api/meetings/{m['id']}/join", json={"wx_code": code})
+    assert voter_key(mini["token"]) == voter_key(first) and mini["group"] == "党员代表"
+    assert (await api.cast(m["id"], mini["token"], "s1", 7))["status"] == "revised"
+    detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
+    assert detail["state"]["voted"] == 1 and detail["state"]["votes"]["s1"] == 1
+
+
+async def test_a_photo_of_the_screen_stops_working(api, push, wechat_settings):
+    m = await api.create_meeting()
+    old = f"{(int(m['join_code']) + 1) % 1_000_000:06d}"
+    reply = await scan(api, push, PHONE, f"m:{m['id']}:{old}")
+    assert "二维码已过期" in reply["Content"]
+
+
+async def test_roster_meeting_takes_the_invite_card_once_per_account(api, push, phone, wechat_standin, site):
+    m = await api.create_meeting(eligibility="roster", roster=[{"group": "两代表一委员"}] * 2)
+    await api.open(m["id"])
+    qr = await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr")
+    assert qr["scene"] == f"m:{m['id']}"
+    wechat_standin.use_phone(PHONE)
+    card = (await scan(api, push, PHONE, qr["scene"]))["Articles"]["item"]
+    async with phone.get(card["Url"]) as resp:
+        assert "邀请码" in await resp.text()
+    code = m["invites"][0]["code"]
+    async with phone.post(site.make_url(f"/wx/join/{m['id']}"), data={"code": code}) as resp:
+        assert str(resp.url).endswith(f"/m/{m['id']}")
+    async with phone.get(card["Url"]) as resp:                  # the next scan: no card needed
+        assert str(resp.url).endswith(f"/m/{m['id']}")
+
+    wechat_standin.use_phone("oSomeoneElse00000000000002")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as stranger:
+        card = (await scan(api, push, "oSomeoneElse00000000000002", qr["scene"]))["Articles"]["item"]
+        await stranger.get(card["Url"])
+        async with stranger.post(site.make_url(f"/wx/join/{m['id']}"), data={"code": code}) as resp:
+            assert resp.status == 409 and "另一个微信账号" in await resp.text()
+
+
+async def test_secretaries_bind_once_and_a_second_account_waits_for_the_organizer(api, push):
+    m = await api.create_meeting()
+    bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    assert bind["scene"].startswith(f"b:{m['id']}:s1:") and bind["kind"] == "wechat" and bind["expires_at"]
+    assert "绑定成功" in (await scan(api, push, "oZhangSan", bind["scene"]))["Content"]
+    assert "张三" in (await scan(api, push, "oZhangSan", bind["scene"]))["Content"]
+    assert "提交组织部门确认" in (await scan(api, push, "oZhangSanNewPhone", bind["scene"]))["Content"]
+    other = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s2/bind")
+    assert "需组织部门确认" in (await scan(api, push, "oZhangSan", other["scene"]))["Content"]
+    assert "无效" in (await scan(api, push, "oX", bind["scene"][:-3] + "000"))["Content"]
+
+    state = await api.admin("GET", f"/api/admin/meetings/{m['id']}/bindings")
+    assert [(s["id"], s["bound"]) for s in state["secretaries"]] == [("s1", 1), ("s2", 0), ("s3", 0)]
+    assert {p["reason"] for p in state["pending"]} == {"pending_second", "pending_other"}
+    assert "oZhangSan" not in json.dumps(state, ensure_ascii=False)        # accounts are masked
+    second = next(p for p in state["pending"] if p["reason"] == "pending_second")
+    state = await api.admin("POST", f"/api/admin/meetings/{m['id']}/bindings",
+                            json={"ref": second["ref"], "action": "confirm"})
+    assert state["secretaries"][0]["bound"] == 2 and len(state["pending"]) == 1
+
+
+async def test_text_commands_answer_and_organizers_act_after_confirming(api, push):
+    m = await api.create_meeting(mode="sequential")
+    assert "测评" in await say(api, push, "oA", "帮助")
+    assert "未能识别" in await say(api, push, "oA", "今天天气")
+    assert "请扫描" in await say(api, push, "oA", "测评")
+    assert "尚未绑定" in await say(api, push, "oA", "结果")
+    assert "仅限评议组织者" in await say(api, push, "oA", "开启 1")
+
+    invite = await api.admin("POST", "/api/admin/wechat/organizers")
+    assert "评议组织者" in (await scan(api, push, "oOrganizer", invite["scene"]))["Content"]
+    assert "已失效" in (await scan(api, push, "oIntruder", invite["scene"]))["Content"]   # one-time
+    await scan(api, push, "oOrganizer", f"m:{m['id']}:{m['join_code']}")
+    prompt = await say(api, push, "oOrganizer", "开启 2")
+    assert "确认开启第 2 位 李四" in prompt
+    assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["open"] == []
+    assert "已开启 李四" in await say(api, push, "oOrganizer", "确认")
+    assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["open"] == ["s2"]
+    await say(api, push, "oOrganizer", "结束 2")
+    assert "已结束" in await say(api, push, "oOrganizer", "确认")
+    assert "没有待确认" in await say(api, push, "oOrganizer", "确认")
+
+    bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    await scan(api, push, "oZhangSan", bind["scene"])
+    token = await api.join(m)
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/open", json={"secretary": "s1"})
+    await api.cast(m["id"], token, "s1", 9)
+    assert "尚未公布" in await say(api, push, "oZhangSan", "结果")
+    await say(api, push, "oOrganizer", "公布")
+    assert "已在大屏公布" in await say(api, push, "oOrganizer", "确认")
+    result = await say(api, push, "oZhangSan", "结果")
+    assert "张三：评议等次 好，平均分 9.00，有效票 1 张" in result
+
+
+async def test_without_credentials_the_qr_is_the_h5_join_url(aiohttp_client, settings, wechat_standin, push):
+    """Console mode: only WECHAT_TOKEN; the screen's QR and the scan's link are the H5 join URL with the code."""
+    api = Api(await aiohttp_client(create_app(settings.with_(wechat={"WECHAT_TOKEN": wechat_standin.token}))))
+    m = await api.create_meeting()
+    qr = await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr")
+    assert qr == {"kind": "h5", "url": m["join_url"]}
+    plain = type(push)(wechat_standin.token)
+    resp = await plain.post(api.client, plain.scan(PHONE, f"m:{m['id']}:{m['join_code']}"))
+    assert plain.open_reply(await resp.text())["Articles"]["item"]["Url"] == m["join_url"]
+
+
+async def test_the_screen_qr_is_made_once_per_code_period(api, wechat_standin):
+    m = await api.create_meeting()
+    urls = {(await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr"))["url"] for _ in range(5)}
+    assert len(urls) == 1 and wechat_standin.calls["qrcode/create"] == 1
+
+
+async def test_mini_program_needs_the_screen_code_the_first_time(api, wechat_standin):
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    code = wechat_standin.mini_program_code("oMini1")
+    assert "请输入加入码" in (await api.call("POST", f"/api/meetings/{m['id']}/join", 400, json={"wx_code": code}))["error"]
+    code = wechat_standin.mini_program_code("oMini1")
+    first = await api.call("POST", f"/api/meetings/{m['id']}/join", json={"wx_code": code, "code": m["join_code"]})
+    code = wechat_standin.mini_program_code("oMini1")
+    again = await api.call("POST", f"/api/meetings/{m['id']}/join", json={"wx_code": code})
+    assert voter_key(first["token"]) == voter_key(again["token"])
+    used = await api.call("POST", f"/api/meetings/{m['id']}/join", 401, json={"wx_code": code})
+    assert "无效或已使用" in used["error"]
+    mine = await api.call("GET", f"/api/meetings/{m['id']}/ballots", headers=voter(first["token"]))
+    assert mine == {"group": "未分组", "ballots": []}
+    await api.call("POST", f"/api/meetings/{m['id']}/ballots", headers=voter(again["token"]),
+                   json={"ballot_id": ballot_id(), "secretary": "s2", "score": 8, "problems": "调研不够"})
+    mine = await api.call("GET", f"/api/meetings/{m['id']}/ballots", headers=voter(first["token"]))
+    assert mine["ballots"] == [{"secretary": "s2", "score": 8, "problems": "调研不够", "suggestions": ""}]
