@@ -6,12 +6,15 @@
 """
 
 from .ballots import read_ballots, validate_ballots
+from .directions import combine_directions
 from .errors import BallotError, InputError, RulesError, ScoringError
 from .grade import COLUMNS, grade
 from .quota import QuotaFinding, check_quotas
-from .rules import DEFAULT_PRESET, PRESETS, Rules, load_rules
+from .rules import DEFAULT_PRESET, PRESETS, SOURCES, Rules, load_rules
+from .text import mean_text, share_text
 
 __all__ = [
     "PRESETS", "DEFAULT_PRESET", "Rules", "load_rules", "grade", "COLUMNS", "validate_ballots",
     "read_ballots", "check_quotas", "QuotaFinding", "RulesError", "BallotError", "InputError", "ScoringError",
+    "mean_text", "share_text", "combine_directions", "SOURCES",
 ]

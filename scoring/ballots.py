@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import BallotError
-from .rules import Rules
+from .rules import SOURCES, Rules
 
 SCORE_MIN, SCORE_MAX = 1, 10  # 004 附件1: 10 … 1
-SOURCES = ("上述", "下评")  # 004 §三
 FLAGS = {  # 004 §五(四): 重大失误造成严重影响 / 被问责追责
     "重大失误": "重大失误", "重大失误造成严重影响": "重大失误",
     "问责": "问责", "问责追责": "问责", "被问责追责": "问责",

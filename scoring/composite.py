@@ -50,7 +50,7 @@ def composite(scores: pd.DataFrame, rules: Rules | str | None = "xiangxi-2018") 
     df["grade"] = [d[0] for d in decided]
     df["reason"] = [d[1] for d in decided]
     df["note"] = [_note(p, d, c) for p, d in zip(df["bottom_position"], deduction)]
-    df["consequence"] = [consequence(g, rules) for g in df["grade"]]
+    df["consequence"] = [consequence(g, rules, composite=True) for g in df["grade"]]
     return df
 
 

@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 
 from .errors import RulesError
-from .rules import Bands, BallotForm, Composite, Quota, Rules, Trim, Weights
+from .rules import SOURCES, Bands, BallotForm, Composite, Quota, Report, Rules, Trim, Weights
 
 _SHARE_HELP = "应为 0–1 之间的小数、百分数（如“40%”）或分数（如“1/3”）"
 
@@ -92,6 +92,7 @@ def parse_rules(data: dict, origin: str) -> Rules:
         title=top.text("title"),
         document=top.text("document"),
         ballot=_ballot(top.table("ballot")),
+        forms=_forms(top.table("ballot_forms")),
         bands=_bands(top.table("bands"), Bands()),
         **_low_share(top.table("low_share")),
         **_flags(top.table("flags")),
@@ -101,6 +102,7 @@ def parse_rules(data: dict, origin: str) -> Rules:
         composite=_composite(top.table("composite")) if top.has("composite") else None,
         consequence_cite=top.text("consequence_cite"),
         consequence_talk=top.flag("consequence_talk", True),
+        report=_report(top.table("report")),
     )
     top.done()
     return rules
@@ -118,6 +120,34 @@ def _ballot(t: _Table) -> BallotForm:
         t.fail(t.path + "jiaohao", "应满足 好 > 较好 > 一般 的最低分")
     t.done()
     return BallotForm(int(form.hao), int(form.jiaohao), int(form.yiban), form.cite, form.note)
+
+
+def _forms(t: _Table) -> tuple[tuple[str, BallotForm], ...]:
+    """[ballot_forms."下评"]: the form of a direction (004 附件2), keys as in [ballot]."""
+    forms = []
+    for direction in list(t.data):
+        if direction not in SOURCES:
+            t.fail(t.path + direction, f"应为评议方向 {'或'.join(SOURCES)}")
+        forms.append((direction, _ballot(t.table(direction))))
+    t.done()
+    return tuple(forms)
+
+
+def _report(t: _Table) -> Report:
+    """[report]: 字数 limit for every level (`limit`) or per level (`committee`, `branch`)."""
+    every = t.number("limit", None, 1, 1_000_000)
+    limits = []
+    for level in ("committee", "branch"):
+        value = t.number(level, every, 1, 1_000_000)
+        if value is not None:
+            if value != int(value):
+                t.fail(t.path + level, "应为整数（字数）")
+            limits.append((level, int(value)))
+    report = Report(limits=tuple(limits), cite=t.text("cite"), record_max=t.share("record_max"),
+                    problems_min=t.share("problems_min"), problems_plans_min=t.share("problems_plans_min"),
+                    structure_cite=t.text("structure_cite"))
+    t.done()
+    return report
 
 
 def _bands(t: _Table, d: Bands, hi: float = 10) -> Bands:
