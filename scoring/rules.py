@@ -108,6 +108,10 @@ class Composite:
     bands: Bands = Bands(90, 70, 40, "本系统默认（003 未规定分数线）")
     bottom_deductions: tuple[int, ...] = (3, 3, 3, 2, 2, 2, 1, 1, 1)
     bottom_cite: str = "003 §五(三)"
+    daily_split: tuple[tuple[str, int], ...] = (("好", 3), ("较好", 5), ("一般", 2))  # 003 §三(二)1
+    daily_split_cite: str = "003 §三(二)1"
+    daily_points: tuple[tuple[str, float], ...] = (("好", 100), ("较好", 80), ("一般", 60))
+    daily_points_cite: str = "本系统默认（003 未规定等次折算分）"
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class Report:
     """
 
     limits: tuple[tuple[str, int], ...] = ()
+    labels: tuple[tuple[str, str], ...] = (("committee", "二级党组织书记"), ("branch", "党支部书记"))
     cite: str = ""
     record_max: Fraction | None = None  # 履职主要情况 at most (002 §三.2: 50 %)
     problems_min: Fraction | None = None  # 问题 at least (002 §三.2: 30 %)
@@ -127,6 +132,9 @@ class Report:
 
     def limit(self, level: str) -> int | None:
         return dict(self.limits).get(level)
+
+    def label(self, level: str) -> str:
+        return dict(self.labels).get(level, "")
 
     @property
     def structured(self) -> bool:

@@ -143,7 +143,9 @@ def _report(t: _Table) -> Report:
             if value != int(value):
                 t.fail(t.path + level, "应为整数（字数）")
             limits.append((level, int(value)))
-    report = Report(limits=tuple(limits), cite=t.text("cite"), record_max=t.share("record_max"),
+    d = Report()
+    labels = tuple((level, t.text(f"{level}_label", d.label(level))) for level in ("committee", "branch"))
+    report = Report(limits=tuple(limits), labels=labels, cite=t.text("cite"), record_max=t.share("record_max"),
                     problems_min=t.share("problems_min"), problems_plans_min=t.share("problems_plans_min"),
                     structure_cite=t.text("structure_cite"))
     t.done()
@@ -225,6 +227,20 @@ def _trim(t: _Table) -> Trim:
     return Trim(int(count), share or None)
 
 
+def _grade_table(t: _Table, default, lo, hi) -> tuple:
+    """{好 = 3, 较好 = 5, 一般 = 2}: a number per grade, in the grades' order."""
+    if not t.data:
+        t.done()
+        return default
+    pairs = []
+    for key in t.data:
+        if key not in ("好", "较好", "一般", "差"):
+            t.fail(t.path + key, "应为等次 好、较好、一般 或 差")
+        pairs.append((key, t.number(key, None, lo, hi)))
+    t.done()
+    return tuple(sorted(pairs, key=lambda p: ("好", "较好", "一般", "差").index(p[0])))
+
+
 def _composite(t: _Table) -> Composite:
     d = Composite()
     parts = {k: t.number(k, getattr(d, k), 0, 100) for k in ("daily", "field", "survey", "meeting")}
@@ -234,6 +250,10 @@ def _composite(t: _Table) -> Composite:
     if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in deductions):
         t.fail(t.path + "bottom_deductions", "应为非负整数列表")
     composite = Composite(**parts, cite=t.text("cite", d.cite), bands=_bands(t.table("bands"), d.bands, 100),
-                          bottom_deductions=tuple(deductions), bottom_cite=t.text("bottom_cite", d.bottom_cite))
+                          bottom_deductions=tuple(deductions), bottom_cite=t.text("bottom_cite", d.bottom_cite),
+                          daily_split=_grade_table(t.table("daily_split"), d.daily_split, 0, 100),
+                          daily_split_cite=t.text("daily_split_cite", d.daily_split_cite),
+                          daily_points=_grade_table(t.table("daily_points"), d.daily_points, 0, 100),
+                          daily_points_cite=t.text("daily_points_cite", d.daily_points_cite))
     t.done()
     return composite
