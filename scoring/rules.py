@@ -234,7 +234,10 @@ def _merge(base: dict, over: dict, prefix: tuple = ()) -> dict:
     for key, value in over.items():
         here = prefix + (key,)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and here not in _REPLACED:
-            out[key] = _merge(out[key], value, here)
+            base_table = out[key]
+            if here == ("report",) and "limit" in value:  # one limit for all replaces the preset's per level
+                base_table = {k: v for k, v in base_table.items() if k not in ("committee", "branch")}
+            out[key] = _merge(base_table, value, here)
         else:
             out[key] = value
     return out
