@@ -93,6 +93,9 @@ def _time_place(info: Mapping) -> str:
 def fill_checklist(ws, people: pd.DataFrame, names: list[str], finals, rectification, info: Mapping) -> None:
     """Write the form on `ws`: people (secretary, org), names (“张三\\n现场述职”), final grades."""
     fixes = rectification_items(rectification)
+    stray = [sid for sid in fixes if sid not in set(people["secretary"])]
+    if stray:  # a typo would silently drop a secretary's whole list
+        raise InputError(f"整改清单中的述职人“{stray[0]}”不在述职人名单中")
     put_row(ws, [checklist_title(info)])
     put_row(ws, [f"填表部门：{_text(info.get('department'))}", None, None, f"填表人：{_text(info.get('filler'))}"])
     put_row(ws, [f"考核时间、地点：{_time_place(info)}"])

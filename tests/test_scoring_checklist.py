@@ -62,6 +62,13 @@ def test_checklist_takes_the_older_problems_measures_columns():
     assert row[4:] == ["组织生活不规范", "2024年3月前整改"]
 
 
+def test_checklist_item_for_someone_not_assessed_is_refused():
+    import pytest
+
+    with pytest.raises(scoring.InputError, match="整改清单中的述职人“s9”不在述职人名单中"):
+        sheet(rectification=pd.DataFrame({"secretary": ["s9"], "problem": ["x"]}))
+
+
 def test_cli_fills_org_and_name_and_method_and_the_checklist(tmp_path):
     """Issue 10 item 3: 党支部名称 was blank and the id stood in 姓名及述职方式."""
     ballots = write(tmp_path / "b.csv", "述职人,姓名,党支部名称,述职方式,分数\n"
