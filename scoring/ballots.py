@@ -4,65 +4,75 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .decode import decode_text
 from .errors import BallotError
-from .rules import Rules
+from .rules import SOURCES, Rules
 
 SCORE_MIN, SCORE_MAX = 1, 10  # 004 附件1: 10 … 1
-SOURCES = ("上述", "下评")  # 004 §三
 FLAGS = {  # 004 §五(四): 重大失误造成严重影响 / 被问责追责
     "重大失误": "重大失误", "重大失误造成严重影响": "重大失误",
     "问责": "问责", "问责追责": "问责", "被问责追责": "问责",
 }
-ALIASES = {
-    "述职人": "secretary", "书记": "secretary", "分数": "score", "评分": "score", "票数": "count",
+ALIASES = {  # compared after strip + lower case: Secretary, SCORE, 姓名, 得分 …
+    "述职人": "secretary", "书记": "secretary", "姓名": "secretary", "书记姓名": "secretary",
+    "分数": "score", "评分": "score", "得分": "score", "测评得分": "score", "票数": "count",
     "投票人": "voter", "投票人类别": "group", "类别": "group", "评议方向": "source", "方向": "source",
-    "标记": "flag",
+    "标记": "flag", "direction": "source",
+    # 002 附件2's columns, so the official tables name each secretary (meta, not ballots)
+    "党支部名称": "org", "党组织": "org", "所在党组织": "org", "党组织名称": "org", "单位": "org",
+    "述职方式": "method", "述职形式": "method", "显示姓名": "name",
 }
 LABELS = {"secretary": "述职人", "score": "分数", "count": "票数", "voter": "投票人",
-          "group": "投票人类别", "source": "评议方向", "flag": "标记"}
+          "group": "投票人类别", "source": "评议方向", "flag": "标记", "name": "姓名", "org": "党支部名称",
+          "method": "述职方式"}
+META = ("name", "org", "method")
 _MAX_LISTED = 20
 
 
 def read_ballots(path: str | Path) -> pd.DataFrame:
     """Every cell as text; the index is the row number an organizer sees in Excel (header = 1)."""
+    return read_table(path, "选票文件")
+
+
+def read_table(path: str | Path, what: str) -> pd.DataFrame:
+    """A CSV (comma or tab separated, UTF-8 or GBK), TSV or .xlsx as text cells; `what` names the
+    file in messages (选票文件, 单位得分文件 …)."""
     path = Path(path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             df = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
-            df = _read_csv(path.read_bytes())
+            df = _read_csv(path.read_bytes(), what, tab=path.suffix.lower() in (".tsv", ".tab"))
     except FileNotFoundError:
-        raise BallotError(f"找不到选票文件“{path}”") from None
+        raise BallotError(f"找不到{what}“{path}”") from None
     except IsADirectoryError:
-        raise BallotError(f"“{path}”是目录，不是选票文件") from None
+        raise BallotError(f"“{path}”是目录，不是{what}") from None
     except BallotError:
         raise
     except Exception as exc:  # openpyxl/zip errors have many types; the user needs one message
-        raise BallotError(f"无法读取选票文件“{path.name}”：{exc}") from None
+        raise BallotError(f"无法读取{what}“{path.name}”：{exc}") from None
     df.columns = [str(c).strip() for c in df.columns]
     df.index = np.arange(2, len(df) + 2)
     blank = (df.astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
     return df[~blank]
 
 
-def _read_csv(raw: bytes) -> pd.DataFrame:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise BallotError("选票文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
+def _read_csv(raw: bytes, what: str, tab: bool) -> pd.DataFrame:
+    text = decode_text(raw)
+    if text is None:
+        raise BallotError(f"{what}编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
     if not text.strip():
-        raise BallotError("选票文件为空", row=1)
+        raise BallotError(f"{what}为空", row=1)
+    header = next(line for line in text.splitlines() if line.strip())
+    sep = "\t" if tab or ("\t" in header and "," not in header) else ","  # Excel's “文本文件(制表符分隔)”
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -90,7 +100,7 @@ def validate_ballots(ballots: pd.DataFrame, rules: Rules | None = None, *, first
     out["score"] = _integers(df["score"], "分数", SCORE_MIN, SCORE_MAX, problems)
     if "count" in df:
         out["count"] = _integers(df["count"], "票数", 0, None, problems)
-    for column in ("voter", "group", "source", "flag"):
+    for column in ("voter", "group", "source", "flag", *META):
         if column in df:
             out[column] = _text(df[column])
     if "source" in out:
@@ -116,9 +126,21 @@ def validate_ballots(ballots: pd.DataFrame, rules: Rules | None = None, *, first
     return out
 
 
+def canonical_names(columns, aliases: dict = ALIASES) -> list[str]:
+    """Headers to column names: aliases after strip and lower case (Score, SECRETARY, 得分).
+
+    姓名 is the secretary unless another column already is (述职人 + 姓名: 姓名 is the name shown).
+    """
+    keys = [str(c).strip().lower() for c in columns]
+    names = [aliases.get(k, k) for k in keys]
+    if names.count("secretary") > 1:
+        names = ["name" if k in ("姓名", "书记姓名") else n for k, n in zip(keys, names)]
+    return names
+
+
 def _canonical_columns(df: pd.DataFrame, header: int | None) -> pd.DataFrame:
     where = f"第 {header} 行（表头）：" if header else ""
-    renamed = [ALIASES.get(str(c).strip(), str(c).strip()) for c in df.columns]
+    renamed = canonical_names(df.columns)
     for name in set(renamed):
         if name in LABELS and renamed.count(name) > 1:
             raise BallotError(f"{where}列“{name}”（{LABELS[name]}）出现了不止一次", row=header)
@@ -132,24 +154,54 @@ def _text(column: pd.Series) -> pd.Series:
     return column.astype("string").fillna("").str.strip().astype(object)
 
 
+_PLAIN = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?[0-9]*\.[0-9]+")
+_NUMBER_KINDS = ("ok", "empty", "decimal", "spelling", "text")
+
+
 def _integers(column: pd.Series, label: str, lo: int, hi: int | None, problems) -> pd.Series:
-    raw = column.astype("string").fillna("").str.strip()
-    values = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
-    retry = values.isna() & (raw != "")
-    if retry.any():  # full-width digits typed with a Chinese input method: “１０”
-        values[retry] = pd.to_numeric(raw[retry].str.normalize("NFKC"), errors="coerce").astype(float)
-    empty = (raw == "").to_numpy()
-    nonnumber = np.isnan(values.to_numpy()) & ~empty
-    fractional = ~np.isnan(values.to_numpy()) & (values.to_numpy() % 1 != 0)
-    v = values.to_numpy()
-    with np.errstate(invalid="ignore"):
-        out_of_range = ~fractional & ((v < lo) | (v > hi if hi is not None else False))
+    """Plain integers only: “10”, or “１０” typed with a Chinese input method. “1e1”, “+9”, “inf”,
+    “9.0” are not how anyone writes a score: refused, not guessed. Numbers (the service) pass.
+
+    Each distinct text is judged once (a million ballots hold a handful of spellings)."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        v = column.to_numpy(float)
+        raw = column.astype(str)
+        kind = np.where(~np.isfinite(v) | (np.nan_to_num(v) % 1 != 0), 2, 0)
+    else:
+        raw = column.astype("string").fillna("").str.strip()
+        codes, uniques = pd.factorize(raw)
+        judged = [_judge(str(u)) for u in uniques]
+        values = np.array([j[0] for j in judged] + [np.nan], dtype=float)
+        kinds = np.array([j[1] for j in judged] + [1], dtype=np.int64)
+        v, kind = values[codes], kinds[codes]  # code -1 (missing) picks the appended "empty"
+    problems.add(kind == 1, lambda i: f"{label}为空")
+    problems.add(kind == 2, lambda i: f"{label}“{raw.iat[i]}”不是整数")
+    problems.add(kind == 3, lambda i: f"{label}“{raw.iat[i]}”不是整数的写法，请写成如“9”的整数")
+    problems.add(kind == 4, lambda i: f"{label}“{raw.iat[i]}”不是数字")
     span = f"不在 {lo}–{hi} 之间" if hi is not None else f"不能小于 {lo}"
-    problems.add(empty, lambda i: f"{label}为空")
-    problems.add(nonnumber, lambda i: f"{label}“{raw.iat[i]}”不是数字")
-    problems.add(fractional, lambda i: f"{label}“{raw.iat[i]}”不是整数")
+    with np.errstate(invalid="ignore"):
+        out_of_range = (kind == 0) & ((v < lo) | (v > hi if hi is not None else False))
     problems.add(out_of_range, lambda i: f"{label} {raw.iat[i]} {span}")
-    return values.fillna(0)
+    return pd.Series(np.where(kind == 0, np.nan_to_num(v), 0), index=column.index)
+
+
+def _judge(text: str) -> tuple[float, int]:
+    """(value, kind) with kind an index of _NUMBER_KINDS."""
+    if _PLAIN.fullmatch(text):
+        return float(text), 0
+    if not text:
+        return np.nan, 1
+    wide = unicodedata.normalize("NFKC", text)  # “１０” -> “10”; Arabic-Indic digits stay
+    if _PLAIN.fullmatch(wide):
+        return float(wide), 0
+    if _DECIMAL.fullmatch(wide):
+        return np.nan, 2
+    try:
+        float(wide)
+        return np.nan, 3
+    except ValueError:
+        return np.nan, 4
 
 
 def _duplicate_voters(out: pd.DataFrame, problems: "_Problems") -> None:

@@ -26,6 +26,8 @@ def composite(scores: pd.DataFrame, rules: Rules | str | None = "xiangxi-2018") 
     """
     rules = load_rules(rules) if rules is None or isinstance(rules, str) else rules
     c = rules.composite or Composite()
+    if "secretary" not in scores:
+        raise InputError("综合考评缺少列“secretary”（单位或述职人）")
     df = pd.DataFrame({"secretary": scores["secretary"].astype(str).to_numpy()})
     for column, label, top in PARTS + (("meeting_mean", "述职测评平均分", 10),):
         values = pd.to_numeric(scores[column], errors="coerce").to_numpy(float) if column in scores else np.full(len(df), np.nan)
@@ -43,14 +45,16 @@ def composite(scores: pd.DataFrame, rules: Rules | str | None = "xiangxi-2018") 
     rank = df["total"].round(9).rank(ascending=False, method="min").to_numpy()
     bottom = int(df["total"].notna().sum()) - rank + 1
     df["rank"], df["bottom_position"] = whole_or_none(rank), whole_or_none(bottom)
-    deduction = [c.bottom_deductions[p - 1] if p is not None and p <= len(c.bottom_deductions) else 0
-                 for p in df["bottom_position"]]
+    # 003 §五(三) counts places from the bottom; with 9 units or fewer that reaches the first
+    # place, which is “后” in no sense: the unit(s) ranked first are never deducted.
+    deduction = [c.bottom_deductions[p - 1] if p is not None and p <= len(c.bottom_deductions) and r != 1 else 0
+                 for p, r in zip(df["bottom_position"], df["rank"])]
     df["performance_deduction"] = -np.asarray(deduction, dtype=int)
     decided = [_decide(row, c) for row in df.itertuples(index=False)]
     df["grade"] = [d[0] for d in decided]
     df["reason"] = [d[1] for d in decided]
     df["note"] = [_note(p, d, c) for p, d in zip(df["bottom_position"], deduction)]
-    df["consequence"] = [consequence(g, rules) for g in df["grade"]]
+    df["consequence"] = [consequence(g, rules, composite=True) for g in df["grade"]]
     return df
 
 

@@ -30,15 +30,16 @@ def deduction_sheet() -> pd.DataFrame:
     return _sheet().copy()
 
 
-def field_check_items(findings: pd.DataFrame | None, secretaries) -> pd.DataFrame:
+def field_check_items(findings: pd.DataFrame | None, secretaries, rows=None) -> pd.DataFrame:
     """Score of every item for every inspected secretary (no finding: full base points).
 
     `findings`: secretary, clause, optional times (occurrences, default 1) and points (the
-    deduction chosen for a 视情节轻重 clause, as a positive number).
+    deduction chosen for a 视情节轻重 clause, as a positive number). `rows`: the row number of each
+    finding in messages (e.g. the file's); default 1, 2, ….
     """
     sheet = _sheet()
     ids = [str(s) for s in secretaries]
-    f = _checked(findings, sheet, ids)
+    f = _checked(findings, sheet, ids, rows)
     clause = sheet.set_index("clause")
     signed = np.where(f["discretionary"], -f["points"], clause.loc[f["clause"], "points"].to_numpy() * f["times"])
     f = f.assign(item=clause.loc[f["clause"], "item"].to_numpy(), signed=signed)
@@ -53,23 +54,30 @@ def field_check_items(findings: pd.DataFrame | None, secretaries) -> pd.DataFram
     return grid[["secretary", "item", "section", "base", "deducted", "bonus", "score"]]
 
 
-def field_check(findings: pd.DataFrame | None, secretaries) -> pd.DataFrame:
+def field_check(findings: pd.DataFrame | None, secretaries, rows=None) -> pd.DataFrame:
     """secretary, field (实地核查 score out of 100, bonuses on top), deducted, bonus."""
-    items = field_check_items(findings, secretaries)
+    items = field_check_items(findings, secretaries, rows)
     total = items.groupby("secretary", sort=False)[["score", "deducted", "bonus"]].sum()
     return total.rename(columns={"score": "field"}).reset_index()
 
 
-def _checked(findings, sheet: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+def _number(column: pd.Series) -> pd.Series:
+    return pd.to_numeric(column.map(lambda v: v.strip() if isinstance(v, str) else v).replace("", np.nan),
+                         errors="coerce")
+
+
+def _checked(findings, sheet: pd.DataFrame, ids: list[str], rows=None) -> pd.DataFrame:
     if findings is None or not len(findings):
         return pd.DataFrame({"secretary": [], "clause": [], "times": [], "points": [], "discretionary": []})
     f = findings.copy()
     f["secretary"] = f["secretary"].astype(str).str.strip()
     f["clause"] = f["clause"].astype(str).str.strip()
-    f["times"] = pd.to_numeric(f["times"], errors="coerce") if "times" in f else 1.0
-    f["points"] = pd.to_numeric(f["points"], errors="coerce") if "points" in f else np.nan
+    blank = f["times"].map(lambda v: str(v).strip() in ("", "nan", "None")) if "times" in f else True
+    f["times"] = _number(f["times"]).where(~blank, 1.0) if "times" in f else 1.0  # blank: once
+    f["points"] = _number(f["points"]) if "points" in f else np.nan
     clause = sheet.set_index("clause")
-    for i, row in enumerate(f.itertuples(index=False), start=1):
+    rows = range(1, len(f) + 1) if rows is None else rows
+    for i, row in zip(rows, f.itertuples(index=False)):
         where = f"核查记录第 {i} 行"
         if row.secretary not in ids:
             raise InputError(f"{where}：述职人“{row.secretary}”不在名单中", row=i)

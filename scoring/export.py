@@ -15,18 +15,29 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .cells import csv_bytes, put_row
+from .checklist import HEADERS as CHECKLIST_HEADERS
+from .checklist import SHEET as CHECKLIST_SHEET
+from .checklist import fill_checklist
 from .quota import QuotaFinding
-from .rules import Bands, Rules
-from .text import fmt_mean, fmt_pct
+from .rules import Rules
+from .text import mean_text, share_text
 
 RESULTS_SHEET = "评议结果"
-CHECKLIST_SHEET = "评议考核结果和问题整改清单"  # 002 附件2
 COMMENTS_SHEET = "意见建议（匿名）"
 NOTES_SHEET = "说明"
+RAW_MEAN, RAW_SHARE = "平均分（未舍入）", "一般差占比（未舍入）"
 RESULT_HEADERS = ["序号", "党支部名称", "姓名及述职方式", "票数", "平均分", "好票数", "较好票数", "一般票数",
-                  "差票数", "一般差占比", "建议等次", "规则", "最终等次", "调整理由"]
-CHECKLIST_HEADERS = ["序号", "党支部名称", "姓名及\n述职方式", "评议考核等次", "抓党建工作中存在的问题",
-                     "整改措施和整改时限"]  # 002 附件2
+                  "差票数", "一般差占比", "建议等次", "规则", "最终等次", "调整理由", RAW_MEAN, RAW_SHARE]
+COMPOSITE_HEADERS = {  # 003 §三(一), §五(三)
+    "secretary": "述职人", "unit": "单位", "daily": "日常管理", "field": "实地核查", "survey": "民意调查",
+    "meeting_mean": "述职测评平均分", "daily_points": "日常管理（20%）", "field_points": "实地核查（50%）",
+    "survey_points": "民意调查（10%）", "meeting_points": "述职测评（20%）", "total": "综合得分", "rank": "排名",
+    "bottom_position": "倒数名次", "performance_deduction": "年终绩效考核扣分", "grade": "综合评价等次",
+    "reason": "依据", "note": "备注", "consequence": "结果运用",
+}
+__all__ = ["CHECKLIST_HEADERS", "CHECKLIST_SHEET", "RESULT_HEADERS", "results_table", "results_csv",
+           "write_results_csv", "results_workbook", "composite_workbook"]
 COMMENT_HEADERS = ["序号", "党支部名称", "姓名", "存在的问题和不足", "意见建议"]  # 004 附件1
 
 
@@ -52,34 +63,34 @@ def _name_and_method(people: pd.DataFrame, two_lines: bool) -> list[str]:
 
 
 def results_table(results: pd.DataFrame, meta: pd.DataFrame | None = None, rules: Rules | None = None,
-                  *, as_text: bool = True) -> pd.DataFrame:
-    """The results table with the documents' Chinese headers (text cells unless `as_text=False`)."""
+                  *, two_lines: bool = False) -> pd.DataFrame:
+    """The results table with the documents' Chinese headers.
+
+    平均分 and 一般差占比 are the text every page shows (`mean_text`, `share_text`: 8.995 reads 8.99,
+    never 9.00); the unrounded numbers follow in the last two columns for anyone who recomputes.
+    """
     people = _people(results, meta)
-    bands = rules.bands if rules else Bands()
-    limit = [rules.low_share] if rules and rules.low_share is not None else []
-    means, shares = results["mean"], results["low_share"]
-    if as_text:
-        means = [fmt_mean(m, [bands.hao, bands.jiaohao, bands.yiban]) if pd.notna(m) else "" for m in means]
-        shares = [fmt_pct(s, limit) if pd.notna(s) else "" for s in shares]
     return pd.DataFrame({
         "序号": range(1, len(results) + 1),
         "党支部名称": people["org"].to_numpy(),
-        "姓名及述职方式": _name_and_method(people, two_lines=not as_text),
+        "姓名及述职方式": _name_and_method(people, two_lines=two_lines),
         "票数": results["votes"].to_numpy(),
-        "平均分": list(means),
+        "平均分": [mean_text(m, rules) for m in results["mean"]],
         "好票数": results["hao"].to_numpy(), "较好票数": results["jiaohao"].to_numpy(),
         "一般票数": results["yiban"].to_numpy(), "差票数": results["cha"].to_numpy(),
-        "一般差占比": list(shares),
+        "一般差占比": [share_text(s, rules) for s in results["low_share"]],
         "建议等次": results["grade"].to_numpy(),
         "规则": results["reason"].to_numpy(),
         "最终等次": results.get("final_grade", results["grade"]).to_numpy(),
         "调整理由": results.get("override_reason", pd.Series([""] * len(results))).to_numpy(),
+        RAW_MEAN: results["mean"].to_numpy(float),
+        RAW_SHARE: results["low_share"].to_numpy(float),
     })
 
 
 def results_csv(results: pd.DataFrame, meta: pd.DataFrame | None = None, rules: Rules | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel on Chinese Windows opens it right."""
-    return results_table(results, meta, rules).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark (Excel on Chinese Windows), text cells safe from formulas."""
+    return csv_bytes(results_table(results, meta, rules))
 
 
 def write_results_csv(results: pd.DataFrame, path: str | Path, meta: pd.DataFrame | None = None,
@@ -89,16 +100,22 @@ def write_results_csv(results: pd.DataFrame, path: str | Path, meta: pd.DataFram
 
 def results_workbook(results: pd.DataFrame, meta: pd.DataFrame | None = None,
                      comments: pd.DataFrame | None = None, *, rules: Rules | None = None,
-                     rectification: pd.DataFrame | None = None, info: Mapping[str, str] | None = None,
+                     rectification: pd.DataFrame | None = None, info: Mapping | None = None,
                      findings: list[QuotaFinding] | None = None) -> bytes:
     """An .xlsx: results, 002 附件2 checklist, anonymous comments, and notes on rules and quotas.
 
-    `rectification`: secretary, problems, measures (the 整改清单 a secretary submitted);
-    `info`: title, department (填表部门), filler (填表人), time_place, attendees (参会人员).
+    `rectification`: the 整改清单 the secretaries submitted, one row per item: secretary, problem,
+    measure, deadline (see `checklist.rectification_items`). `info`: title, year, assessed,
+    department (填表部门), filler (填表人), time_place (or time, place), attendees (str or list),
+    note. Every str is written as a string cell: nothing a person typed becomes a formula.
     """
+    info = dict(info or {})
     wb = Workbook()
     _results_sheet(wb.active, results, meta, rules)
-    _checklist_sheet(wb.create_sheet(CHECKLIST_SHEET), results, meta, rectification, dict(info or {}))
+    people = _people(results, meta)
+    fill_checklist(wb.create_sheet(CHECKLIST_SHEET), people, _name_and_method(people, two_lines=True),
+                   results.get("final_grade", results["grade"]), rectification, info)
+    _style_widths(wb[CHECKLIST_SHEET], [6, 20, 14, 12, 40, 40])
     _comments_sheet(wb.create_sheet(COMMENTS_SHEET), results, meta, comments)
     if rules is not None or findings:
         _notes_sheet(wb.create_sheet(NOTES_SHEET), rules, findings or [])
@@ -107,48 +124,49 @@ def results_workbook(results: pd.DataFrame, meta: pd.DataFrame | None = None,
     return out.getvalue()
 
 
+def composite_workbook(result: pd.DataFrame, items: pd.DataFrame | None = None, rules: Rules | None = None,
+                       notes: list[str] | None = None) -> bytes:
+    """The 003 composite (`composite.composite`) with Chinese headers; the 实地核查 items when given."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "综合考评"
+    columns = [c for c in COMPOSITE_HEADERS if c in result]
+    put_row(ws, [COMPOSITE_HEADERS[c] for c in columns])
+    for row in result[columns].itertuples(index=False):
+        put_row(ws, [None if isinstance(v, float) and pd.isna(v) else v for v in row])
+    _style(ws, [12 if c not in ("reason", "note", "consequence") else 40 for c in columns])
+    if items is not None:
+        detail = wb.create_sheet("实地核查明细")
+        put_row(detail, ["述职人", "核实项目", "所属部分", "分值", "扣分", "加分", "得分"])
+        for row in items.itertuples(index=False):
+            put_row(detail, list(row))
+        _style(detail, [12, 8, 30, 6, 6, 6, 6])
+    if rules is not None or notes:
+        ws = wb.create_sheet(NOTES_SHEET)
+        put_row(ws, ["项目", "内容"])
+        if rules is not None:
+            put_row(ws, ["评议规则", f"{rules.title or rules.name}（{rules.name}）"])
+        for note in notes or []:
+            put_row(ws, ["提示", note])
+        _style(ws, [16, 90])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def _results_sheet(ws, results, meta, rules) -> None:
+    """Text means beside unrounded numbers in General format: Excel and WPS show what the page shows
+    (a number format "0.00" would round 8.995 half-up to 9.00 in Excel)."""
     ws.title = RESULTS_SHEET
-    table = results_table(results, meta, rules, as_text=False)
-    text = results_table(results, meta, rules)
-    ws.append(RESULT_HEADERS)
-    for r, row in enumerate(table.itertuples(index=False), start=2):
-        ws.append([None if isinstance(v, float) and pd.isna(v) else v for v in row])
-        mean_text, share_text = text.at[r - 2, "平均分"], text.at[r - 2, "一般差占比"]
-        ws.cell(r, 5).number_format = _decimals_format(mean_text)
-        ws.cell(r, 10).number_format = _decimals_format(share_text.rstrip("%")) + "%"
-    _style(ws, [6, 18, 16, 6, 8, 6, 8, 8, 6, 10, 8, 48, 8, 24])
-
-
-def _decimals_format(text: str) -> str:
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return "0." + "0" * decimals if decimals else "0"
-
-
-def _checklist_sheet(ws, results, meta, rectification, info) -> None:
-    people = _people(results, meta)
-    fixes = {}
-    if rectification is not None:
-        for sid, p, m in zip(rectification["secretary"].astype(str), rectification["problems"], rectification["measures"]):
-            fixes[sid] = ("" if pd.isna(p) else str(p), "" if pd.isna(m) else str(m))
-    ws.append([info.get("title", "评议考核结果和问题整改清单")])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.append([f"填表部门：{info.get('department', '')}", None, None, f"填表人：{info.get('filler', '')}"])
-    ws.append([f"考核时间、地点：{info.get('time_place', '')}"])
-    ws.append([f"参会人员：{info.get('attendees', '')}"])
-    ws.append(CHECKLIST_HEADERS)
-    finals = results.get("final_grade", results["grade"])
-    names = _name_and_method(people, two_lines=True)
-    for i, (sid, org, name, final) in enumerate(zip(people["secretary"], people["org"], names, finals), start=1):
-        problems, measures = fixes.get(sid, ("", ""))
-        ws.append([i, org, name, final, problems, measures])
-    _style(ws, [6, 20, 14, 12, 40, 40], header_row=5)
+    table = results_table(results, meta, rules, two_lines=True)
+    put_row(ws, RESULT_HEADERS)
+    for row in table.itertuples(index=False):
+        put_row(ws, [None if isinstance(v, float) and pd.isna(v) else v for v in row])
+    _style(ws, [6, 18, 16, 6, 8, 6, 8, 8, 6, 10, 8, 48, 8, 24, 20, 20])
 
 
 def _comments_sheet(ws, results, meta, comments) -> None:
-    ws.append(COMMENT_HEADERS)
+    put_row(ws, COMMENT_HEADERS)
     if comments is not None and len(comments):
         people = _people(results, meta).set_index("secretary")
         c = pd.DataFrame({"secretary": comments["secretary"].astype(str),
@@ -160,24 +178,30 @@ def _comments_sheet(ws, results, meta, comments) -> None:
         for i, (sid, p, s) in enumerate(zip(c["secretary"], c["problems"], c["suggestions"]), start=1):
             org = people.at[sid, "org"] if sid in people.index else ""
             name = people.at[sid, "name"] if sid in people.index else sid
-            ws.append([i, org, name, p, s])
+            put_row(ws, [i, org, name, p, s])
     _style(ws, [6, 20, 12, 50, 50])
 
 
 def _notes_sheet(ws, rules, findings) -> None:
-    ws.append(["项目", "内容"])
+    put_row(ws, ["项目", "内容"])
     if rules is not None:
-        ws.append(["评议规则", f"{rules.title or rules.name}（{rules.name}）"])
+        put_row(ws, ["评议规则", f"{rules.title or rules.name}（{rules.name}）"])
         if rules.ballot.note:
-            ws.append(["评议表说明", rules.ballot.note])
+            put_row(ws, ["评议表说明", rules.ballot.note])
+        put_row(ws, ["平均分显示", "“平均分”“一般差占比”为页面显示的文字（位数足以不跨越等次分数线），"
+                                   "未舍入的数值见最后两列"])
     for f in findings:
-        ws.append(["等次比例" + ("" if f.ok else "（不符合）"), f.message])
+        put_row(ws, ["等次比例" + ("" if f.ok else "（不符合）"), f.message])
     _style(ws, [16, 90])
 
 
-def _style(ws, widths, header_row: int = 1) -> None:
+def _style_widths(ws, widths) -> None:
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _style(ws, widths, header_row: int = 1) -> None:
+    _style_widths(ws, widths)
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=header_row):

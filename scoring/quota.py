@@ -53,13 +53,14 @@ def check_quotas(results: pd.DataFrame, rules: Rules, column: str | None = None)
     hao = int((grades == "好").sum())
     below = n - hao
     q, found = rules.quota, []
+    tie = _tie_text(results, grades)
     if q.hao_max is not None:
         cap = hao_limit(q.hao_max, n)
         ok = hao <= cap
         found.append(QuotaFinding(
             "hao_max", ok, hao, cap, n,
             f"好 等次 {hao} 人，{'未超过' if ok else '超过'}评议人数 {n} 人的"
-            f"{fmt_fraction(q.hao_max)}（{cap} 人）（{q.hao_max_cite}）", q.hao_max_cite))
+            f"{fmt_fraction(q.hao_max)}（{cap} 人）（{q.hao_max_cite}）{'' if ok else tie}", q.hao_max_cite))
     if q.below_hao_required:
         need = below_needed(rules, n)
         ok = below >= need
@@ -68,8 +69,19 @@ def check_quotas(results: pd.DataFrame, rules: Rules, column: str | None = None)
         found.append(QuotaFinding(
             "below_hao_min", ok, below, need, n,
             f"较好及以下等次 {below} 人{share}，{verb}评议人数 {n} 人的{_below_text(rules)}"
-            f"（至少 {need} 人）（{q.below_hao_cite}）", q.below_hao_cite))
+            f"（至少 {need} 人）（{q.below_hao_cite}）{'' if ok else tie}", q.below_hao_cite))
     return found
+
+
+def _tie_text(results: pd.DataFrame, grades: pd.Series) -> str:
+    """The ties `enforce` left to the committee, while they still stand at 好."""
+    if "quota_tie" not in results:
+        return ""
+    open_ties = results[(results["quota_tie"] > 0) & (grades == "好")]
+    if not len(open_ties):
+        return ""
+    need = int(open_ties.drop_duplicates("quota_tie")["quota_tie"].sum())
+    return f"；其中 {len(open_ties)} 人平均分并列，需党委研究确定其中 {need} 人为较好"
 
 
 def hao_cap(rules: Rules, assessed: int) -> tuple[int, str, str] | None:
@@ -87,8 +99,12 @@ def hao_cap(rules: Rules, assessed: int) -> tuple[int, str, str] | None:
 def enforce(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Demote the 好 beyond the cap to 较好, ranked by mean, then lower 一般差占比.
 
-    A tie that straddles the cap is demoted whole: the cap is a ceiling ("不超过") and no
-    ballot-independent order may pick among equals; the committee can restore by override.
+    A tie that straddles the cap is not broken: no ballot-independent order may pick among
+    equals, and demoting the whole group would overshoot the quota (18 under 004, 8 at 10 and
+    10 tied at 9.5: 10 较好 instead of about 7). The tied keep 好, are marked “并列，需党委研究” with
+    how many of them the quota needs at 较好 (`quota_tie`), and the committee decides by override
+    (the documents leave the final grade to it: 000 §三.4, 001 第六条, 004 §五(五)). A tie group
+    wholly beyond the cap is demoted: the quota leaves no choice there.
     """
     cap = hao_cap(rules, int((df["grade"] != "").sum()))
     hao = df.index[df["grade"] == "好"]
@@ -104,7 +120,13 @@ def enforce(df: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     for i, b, upto in zip(hao, better, at_or_better):
         if upto <= limit:
             continue
-        tie = "（并列）" if upto - b > 1 else ""
+        size = upto - b
+        if b < limit:  # the cap falls inside this tied group
+            df.at[i, "quota_tie"] = upto - limit
+            df.at[i, "reason"] += (f"；并列，需党委研究：平均分并列第 {b + 1} 名的 {size} 人中，按“好”等次限额"
+                                   f"（{what}）须有 {upto - limit} 人评为较好（{cite}），暂按好提出，由党委研究确定")
+            continue
+        tie = "（并列）" if size > 1 else ""
         df.at[i, "grade"] = "较好"
         df.at[i, "rule"] = "quota"
         df.at[i, "quota_demoted"] = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
@@ -13,6 +13,7 @@ from .errors import RulesError
 
 PRESETS = ("shanghaimiao-2022", "ustl-2019", "central-2019", "bjie-2023", "xiangxi-2018")
 DEFAULT_PRESET = "shanghaimiao-2022"
+SOURCES = ("上述", "下评")  # 004 §三: the two directions of assessment
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,15 @@ class BallotForm:
     def category(self, score: int) -> int:
         """0 好, 1 较好, 2 一般, 3 差."""
         return 0 if score >= self.hao else 1 if score >= self.jiaohao else 2 if score >= self.yiban else 3
+
+    def scores(self, category: int) -> tuple[int, ...]:
+        """The scores of a column, high to low: 较好 on 004 附件1 is (9, 8, 7)."""
+        return tuple(s for s in range(10, 0, -1) if self.category(s) == category)
+
+    def span(self, category: int) -> str:
+        """"10 分", "9–7 分": a column as the form prints it."""
+        s = self.scores(category)
+        return f"{s[0]} 分" if len(s) == 1 else f"{s[0]}–{s[-1]} 分" if s else "无"
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,9 @@ class Weights:
     def group_weight(self, name: str) -> float | None:
         return dict(self.group).get(name, self.group_default)
 
+    def source_names(self) -> list[str]:
+        return [name for name, _ in self.source]
+
 
 @dataclass(frozen=True)
 class Trim:
@@ -95,6 +108,37 @@ class Composite:
     bands: Bands = Bands(90, 70, 40, "本系统默认（003 未规定分数线）")
     bottom_deductions: tuple[int, ...] = (3, 3, 3, 2, 2, 2, 1, 1, 1)
     bottom_cite: str = "003 §五(三)"
+    daily_split: tuple[tuple[str, int], ...] = (("好", 3), ("较好", 5), ("一般", 2))  # 003 §三(二)1
+    daily_split_cite: str = "003 §三(二)1"
+    daily_points: tuple[tuple[str, float], ...] = (("好", 100), ("较好", 80), ("一般", 60))
+    daily_points_cite: str = "本系统默认（003 未规定等次折算分）"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a 述职报告 must meet: 字数 limits per level and the shares of its parts.
+
+    `limits`: (level, 字数) with level "committee" (分党委/党总支/直属党支部, 二级党组织) or "branch"
+    (党支部); shares are of the text under the 一、二、三 headings (履职情况, 问题, 下一步).
+    """
+
+    limits: tuple[tuple[str, int], ...] = ()
+    labels: tuple[tuple[str, str], ...] = (("committee", "二级党组织书记"), ("branch", "党支部书记"))
+    cite: str = ""
+    record_max: Fraction | None = None  # 履职主要情况 at most (002 §三.2: 50 %)
+    problems_min: Fraction | None = None  # 问题 at least (002 §三.2: 30 %)
+    problems_plans_min: Fraction | None = None  # 问题和下步打算 at least (003 §六(二): 七分)
+    structure_cite: str = ""
+
+    def limit(self, level: str) -> int | None:
+        return dict(self.limits).get(level)
+
+    def label(self, level: str) -> str:
+        return dict(self.labels).get(level, "")
+
+    @property
+    def structured(self) -> bool:
+        return any(x is not None for x in (self.record_max, self.problems_min, self.problems_plans_min))
 
 
 @dataclass(frozen=True)
@@ -103,6 +147,8 @@ class Rules:
     title: str = ""
     document: str = ""
     ballot: BallotForm = BallotForm()
+    forms: tuple[tuple[str, BallotForm], ...] = ()  # ballot form per direction (上述/下评), 004 附件2
+    direction: str = ""  # set by `for_direction`: the meeting is 上述 or 下评
     bands: Bands = Bands()
     low_share: Fraction | None = None  # 一般+差 share that, when exceeded, makes 差
     low_share_cite: str = ""
@@ -114,6 +160,26 @@ class Rules:
     composite: Composite | None = None
     consequence_cite: str = ""
     consequence_talk: bool = True  # 一般/差 ⇒ 约谈提醒、限期整改 (000 §三.5, 001 第七条; not in 003)
+    report: Report = Report()
+
+    def ballot_form(self, direction: str | None = None) -> BallotForm:
+        """The ballot form a meeting of this direction hands out (004: 上述 附件1, 下评 附件2).
+
+        A direction the rules give no form of uses `ballot`, the one form of 000–003.
+        """
+        return dict(self.forms).get(direction or self.direction, self.ballot)
+
+    def for_direction(self, direction: str | None) -> "Rules":
+        """These rules for one meeting of `direction`: its form grades every ballot.
+
+        `grade(ballots, rules.for_direction("下评"))` counts 9–8 as 较好 (004 附件2). The meeting's
+        ballots are one direction, so the 上述/下评 weights do not apply inside it; combine two
+        meetings with `scoring.combine_directions`.
+        """
+        if not direction:
+            return self
+        return replace(self, ballot=self.ballot_form(direction), direction=direction,
+                       weights=replace(self.weights, source=()))
 
 
 def load_rules(name: str | None = None, *, path: str | Path | None = None) -> Rules:
@@ -168,7 +234,10 @@ def _merge(base: dict, over: dict, prefix: tuple = ()) -> dict:
     for key, value in over.items():
         here = prefix + (key,)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and here not in _REPLACED:
-            out[key] = _merge(out[key], value, here)
+            base_table = out[key]
+            if here == ("report",) and "limit" in value:  # one limit for all replaces the preset's per level
+                base_table = {k: v for k, v in base_table.items() if k not in ("committee", "branch")}
+            out[key] = _merge(base_table, value, here)
         else:
             out[key] = value
     return out

@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 
 from .errors import RulesError
-from .rules import Bands, BallotForm, Composite, Quota, Rules, Trim, Weights
+from .rules import SOURCES, Bands, BallotForm, Composite, Quota, Report, Rules, Trim, Weights
 
 _SHARE_HELP = "应为 0–1 之间的小数、百分数（如“40%”）或分数（如“1/3”）"
 
@@ -92,6 +92,7 @@ def parse_rules(data: dict, origin: str) -> Rules:
         title=top.text("title"),
         document=top.text("document"),
         ballot=_ballot(top.table("ballot")),
+        forms=_forms(top.table("ballot_forms")),
         bands=_bands(top.table("bands"), Bands()),
         **_low_share(top.table("low_share")),
         **_flags(top.table("flags")),
@@ -101,6 +102,7 @@ def parse_rules(data: dict, origin: str) -> Rules:
         composite=_composite(top.table("composite")) if top.has("composite") else None,
         consequence_cite=top.text("consequence_cite"),
         consequence_talk=top.flag("consequence_talk", True),
+        report=_report(top.table("report")),
     )
     top.done()
     return rules
@@ -118,6 +120,36 @@ def _ballot(t: _Table) -> BallotForm:
         t.fail(t.path + "jiaohao", "应满足 好 > 较好 > 一般 的最低分")
     t.done()
     return BallotForm(int(form.hao), int(form.jiaohao), int(form.yiban), form.cite, form.note)
+
+
+def _forms(t: _Table) -> tuple[tuple[str, BallotForm], ...]:
+    """[ballot_forms."下评"]: the form of a direction (004 附件2), keys as in [ballot]."""
+    forms = []
+    for direction in list(t.data):
+        if direction not in SOURCES:
+            t.fail(t.path + direction, f"应为评议方向 {'或'.join(SOURCES)}")
+        forms.append((direction, _ballot(t.table(direction))))
+    t.done()
+    return tuple(forms)
+
+
+def _report(t: _Table) -> Report:
+    """[report]: 字数 limit for every level (`limit`) or per level (`committee`, `branch`)."""
+    every = t.number("limit", None, 1, 1_000_000)
+    limits = []
+    for level in ("committee", "branch"):
+        value = t.number(level, every, 1, 1_000_000)
+        if value is not None:
+            if value != int(value):
+                t.fail(t.path + level, "应为整数（字数）")
+            limits.append((level, int(value)))
+    d = Report()
+    labels = tuple((level, t.text(f"{level}_label", d.label(level))) for level in ("committee", "branch"))
+    report = Report(limits=tuple(limits), labels=labels, cite=t.text("cite"), record_max=t.share("record_max"),
+                    problems_min=t.share("problems_min"), problems_plans_min=t.share("problems_plans_min"),
+                    structure_cite=t.text("structure_cite"))
+    t.done()
+    return report
 
 
 def _bands(t: _Table, d: Bands, hi: float = 10) -> Bands:
@@ -195,6 +227,20 @@ def _trim(t: _Table) -> Trim:
     return Trim(int(count), share or None)
 
 
+def _grade_table(t: _Table, default, lo, hi) -> tuple:
+    """{好 = 3, 较好 = 5, 一般 = 2}: a number per grade, in the grades' order."""
+    if not t.data:
+        t.done()
+        return default
+    pairs = []
+    for key in t.data:
+        if key not in ("好", "较好", "一般", "差"):
+            t.fail(t.path + key, "应为等次 好、较好、一般 或 差")
+        pairs.append((key, t.number(key, None, lo, hi)))
+    t.done()
+    return tuple(sorted(pairs, key=lambda p: ("好", "较好", "一般", "差").index(p[0])))
+
+
 def _composite(t: _Table) -> Composite:
     d = Composite()
     parts = {k: t.number(k, getattr(d, k), 0, 100) for k in ("daily", "field", "survey", "meeting")}
@@ -204,6 +250,10 @@ def _composite(t: _Table) -> Composite:
     if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in deductions):
         t.fail(t.path + "bottom_deductions", "应为非负整数列表")
     composite = Composite(**parts, cite=t.text("cite", d.cite), bands=_bands(t.table("bands"), d.bands, 100),
-                          bottom_deductions=tuple(deductions), bottom_cite=t.text("bottom_cite", d.bottom_cite))
+                          bottom_deductions=tuple(deductions), bottom_cite=t.text("bottom_cite", d.bottom_cite),
+                          daily_split=_grade_table(t.table("daily_split"), d.daily_split, 0, 100),
+                          daily_split_cite=t.text("daily_split_cite", d.daily_split_cite),
+                          daily_points=_grade_table(t.table("daily_points"), d.daily_points, 0, 100),
+                          daily_points_cite=t.text("daily_points_cite", d.daily_points_cite))
     t.done()
     return composite

@@ -25,6 +25,8 @@ class Tally:
     raw_mean: np.ndarray  # (n,) plain mean of all ballots
     weighted: np.ndarray  # (n,) bool: ballots in more than one weighted cell
     trimmed: np.ndarray  # (n,) ballots cut by the trimmed mean
+    sources: list[str]  # directions (上述/下评) of the weighted ballots; [] when not weighted by source
+    source_hist: np.ndarray  # (n, len(sources) or 1, 10) ballots per direction and score
 
 
 def tally(ballots: pd.DataFrame | None, rules: Rules, secretaries=None, extra_ids=()) -> Tally:
@@ -47,8 +49,8 @@ def tally(ballots: pd.DataFrame | None, rules: Rules, secretaries=None, extra_id
         raise BallotError(f"第 {first} 行：述职人“{bad}”不在述职人名单中", row=first)
     pos = where[codes] if len(codes) else np.zeros(0, dtype=np.int64)
     n = len(ids)
-    src, ws = _dimension(ballots, "source", rules.weights.source, None, "评议方向")
-    grp, wg = _dimension(ballots, "group", rules.weights.group, rules.weights.group_default, "投票人类别")
+    src, ws, sources = _dimension(ballots, "source", rules.weights.source, None, "评议方向")
+    grp, wg, _ = _dimension(ballots, "group", rules.weights.group, rules.weights.group_default, "投票人类别")
     S, G = len(ws), len(wg)
     key = ((pos * S + src) * G + grp) * 10 + (ballots["score"].to_numpy(np.int64) - 1)
     count = ballots["count"].to_numpy(np.int64) if "count" in ballots else None
@@ -65,7 +67,8 @@ def tally(ballots: pd.DataFrame | None, rules: Rules, secretaries=None, extra_id
         kept = _trimmed(cells, rules.trim)
         mean = _weighted_mean(kept, wg, ws)
     weighted = ((cells.sum(axis=-1) > 0).sum(axis=(1, 2)) > 1) & (len(wg) * len(ws) > 1)
-    return Tally(ids, hist, mean, raw_mean, weighted, votes - kept.sum(axis=(1, 2, 3)))
+    return Tally(ids, hist, mean, raw_mean, weighted, votes - kept.sum(axis=(1, 2, 3)), sources,
+                 cells.sum(axis=2))
 
 
 def _frame(ballots) -> pd.DataFrame:
@@ -81,9 +84,9 @@ def _as_str(column: pd.Series) -> pd.Series:
 
 
 def _dimension(ballots, column, weights, default, label):
-    """Codes of a weighted dimension and the weight of each code; one cell when unweighted."""
+    """Codes of a weighted dimension, the weight and label of each code; one cell when unweighted."""
     if not weights or column not in ballots:
-        return 0, np.ones(1)
+        return 0, np.ones(1), []
     codes, uniques = _labels(ballots[column])
     table = dict(weights)
     missing = [u for u in uniques if u not in table and default is None]
@@ -91,7 +94,7 @@ def _dimension(ballots, column, weights, default, label):
         what = f"{label}为空" if missing[0] == "" else f"{label}“{missing[0]}”不在规则的权重表中"
         raise RulesError(f"{what}（规则按 {'、'.join(table)} 加权）")
     w = np.array([table.get(u, default) for u in uniques], dtype=float)
-    return codes, (w if len(w) else np.ones(1))
+    return codes, (w if len(w) else np.ones(1)), list(uniques)
 
 
 def _labels(column: pd.Series) -> tuple[np.ndarray, list[str]]:

@@ -1,8 +1,10 @@
 """`python -m scoring grade` as an organizer runs it (DESIGN §4): subprocess, exit codes, files."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,8 +13,13 @@ from openpyxl import load_workbook
 CONTRACT = ["secretary", "votes", "mean", "hao", "jiaohao", "yiban", "cha", "low_share", "grade", "reason"]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "scoring", *map(str, args)], cwd=cwd,
+    """The CLI of this checkout (not whichever `scoring` an editable install points at)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "scoring", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -158,3 +165,39 @@ def test_user_rule_file_decides(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))[0]["grade"] == "好"
     assert run("grade", ballots, "-o", out, cwd=tmp_path).returncode == 0
     assert json.loads(out.read_text(encoding="utf-8"))[0]["grade"] == "差"
+
+
+def test_csv_output_file_has_a_utf8_bom_for_excel(tmp_path):
+    """Issue 10 item 8: Excel on Chinese Windows shows mojibake for UTF-8 without a BOM."""
+    ballots = write(tmp_path / "b.csv", "secretary,score\n张三,9\n")
+    assert run("grade", ballots, "-o", tmp_path / "r.csv", cwd=tmp_path).returncode == 0
+    data = (tmp_path / "r.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "张三" in data.decode("utf-8-sig")
+    assert not run("grade", ballots, cwd=tmp_path).stdout.startswith("\ufeff")  # stdout stays plain
+
+
+def test_tab_separated_file_with_chinese_headers(tmp_path):
+    """Issue 10 item 8: Excel's “文本文件（制表符分隔）” and headers 姓名/得分."""
+    ballots = write(tmp_path / "b.txt", "姓名\t得分\n张三\t10\n张三\t9\n李四\t8\n")
+    result = run("grade", ballots, "-o", tmp_path / "r.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [(r["secretary"], r["votes"]) for r in rows] == [("张三", 2), ("李四", 1)]
+
+
+def test_exponent_score_in_a_file_is_bad_input_with_its_row(tmp_path):
+    ballots = write(tmp_path / "b.csv", "secretary,score\nA,10\nB,1e1\nC,+9\n")
+    result = run("grade", ballots, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "第 3 行：分数“1e1”不是整数的写法" in result.stderr and "第 4 行：分数“+9”" in result.stderr
+
+
+def test_direction_xiaping_counts_on_the_004_annex_2_form(tmp_path):
+    """--direction 下评: a 7 is 一般 (附件2); two of ten is over 10 % -> 差."""
+    ballots = write(tmp_path / "b.csv", "secretary,score\n" + "A,10\n" * 8 + "A,7\n" * 2)
+    out = tmp_path / "r.json"
+    assert run("grade", ballots, "--direction", "下评", "-o", out, cwd=tmp_path).returncode == 0
+    (row,) = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["yiban"], row["grade"]) == (2, "差")
+    assert run("grade", ballots, "--direction", "上述", "-o", out, cwd=tmp_path).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["grade"] == "好"

@@ -87,13 +87,13 @@ def test_a_tie_shares_the_better_position():
     """Units tied at the 3rd/4th place from the bottom are both 后4名 (-2), as in 并列 rankings.
 
     Seven units, ranks 1, 2, 3, 4, 4, 6, 7 -> from the bottom 7, 6, 5, 4, 4, 2, 1
-    -> -1 (后7), -2 (后6), -2, -2, -2, -3, -3.
+    -> the first is not deducted (it is ranked first, see below), -2 (后6), -2, -2, -2, -3, -3.
     """
     totals = [100, 90, 80, 70, 70, 60, 50]  # field scores, the rest equal
     df = composite(pd.DataFrame({"secretary": list("ABCDEFG"), "daily": 100, "survey": 100,
                                  "meeting_mean": 10, "field": totals}))
     assert df["rank"].tolist() == [1, 2, 3, 4, 4, 6, 7]
-    assert df["performance_deduction"].tolist() == [-1, -2, -2, -2, -2, -3, -3]
+    assert df["performance_deduction"].tolist() == [0, -2, -2, -2, -2, -3, -3]
 
 
 def test_missing_part_means_no_total_no_rank():
@@ -101,9 +101,51 @@ def test_missing_part_means_no_total_no_rank():
                                  "survey": [90, 90], "meeting_mean": [9, 9]}))
     b = df.set_index("secretary").loc["B"]
     assert b.grade == "" and pd.isna(b["rank"]) and "缺少实地核查" in b.reason
-    assert df.set_index("secretary").at["A", "performance_deduction"] == -3  # the only one ranked
+    assert df.set_index("secretary").at["A", "performance_deduction"] == 0  # the only one ranked is first
 
 
 def test_out_of_range_part_is_refused():
     with pytest.raises(scoring.ScoringError, match="日常管理 120 不在 0–100 之间"):
         composite(pd.DataFrame({"secretary": ["A"], "daily": [120], "field": [90], "survey": [90], "meeting_mean": [9]}))
+
+
+def test_top_unit_is_not_penalised_when_there_are_9_units_or_fewer():
+    """Issue 10 item 6, 003 §五(三): with 9 units the first is “后9名” literally; it is not 后 at all.
+    Nine units with totals 100 − 2i: ranks 1..9 -> the first keeps its score, the rest as written:
+    后8–7 名 −1, 后6–4 名 −2, 后3–1 名 −3."""
+    scores = pd.DataFrame({"secretary": [f"U{i}" for i in range(9)], "daily": 100, "survey": 100,
+                           "meeting_mean": 10, "field": [100 - 2 * i for i in range(9)]})
+    assert composite(scores)["performance_deduction"].tolist() == [0, -1, -1, -2, -2, -2, -3, -3, -3]
+    two_first = scores[:4].assign(field=[100, 100, 90, 80])  # tied first: neither is deducted
+    assert composite(two_first)["performance_deduction"].tolist() == [0, 0, -3, -3]
+
+
+def test_the_consequence_follows_the_composite_not_the_meeting():
+    """Issue 10 item 6: the meeting alone (较好 by 004's bands) carries nothing; the composite's
+    综合评价等次 does (003 §五(四))."""
+    meeting = scoring.grade(pd.DataFrame({"secretary": "A", "score": [8] * 5}), "xiangxi-2018")
+    assert meeting.consequence[0] == ""
+    row = composite(pd.DataFrame({"secretary": ["A"], "daily": [80], "field": [80], "survey": [80],
+                                  "meeting_mean": meeting["mean"]})).iloc[0]
+    assert row.grade == "较好" and "年度考核不得评定为“优秀”等次（003 §五(四)）" == row.consequence
+
+
+@pytest.mark.parametrize("n, split", [(10, (3, 5, 2)), (7, (2, 4, 1)), (5, (1, 3, 1)), (3, (1, 1, 1)),
+                                      (1, (0, 1, 0)), (23, (7, 11, 5))])
+def test_daily_split_3_5_2(n, split):
+    """003 §三(二)1: 好/较好/一般 按 3:5:2; the counts add up to n and never round up a 好 on a tie."""
+    from scoring.daily import daily_split
+
+    assert tuple(daily_split(n).values()) == split
+
+
+def test_daily_grades_by_ranking_and_their_points():
+    from scoring.daily import check_daily_split, daily_grades, daily_points
+
+    grades = daily_grades([f"U{i}" for i in range(10)])
+    assert [grades[f"U{i}"] for i in range(10)] == ["好"] * 3 + ["较好"] * 5 + ["一般"] * 2
+    assert daily_points({"U0": "好", "U9": "一般"}) == {"U0": 100.0, "U9": 60.0}
+    assert check_daily_split(grades) == ""
+    assert "应为 好 1、较好 1、一般 0" in check_daily_split({"A": "好", "B": "好"})
+    with pytest.raises(scoring.ScoringError, match="日常管理等次“优”"):
+        daily_points({"A": "优"})

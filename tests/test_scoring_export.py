@@ -23,7 +23,8 @@ def test_results_table_has_the_documents_columns_and_values():
     s2: 7×10 + 9 + 6 -> 85/9 = 9.44, 一般 1/9 = 11.1 % -> 差."""
     table = export.results_table(results(), META)
     assert list(table.columns) == ["序号", "党支部名称", "姓名及述职方式", "票数", "平均分", "好票数", "较好票数",
-                                   "一般票数", "差票数", "一般差占比", "建议等次", "规则", "最终等次", "调整理由"]
+                                   "一般票数", "差票数", "一般差占比", "建议等次", "规则", "最终等次", "调整理由",
+                                   "平均分（未舍入）", "一般差占比（未舍入）"]
     first = table.iloc[0]
     assert (first["序号"], first["党支部名称"], first["姓名及述职方式"]) == (1, "第一党支部", "张三（现场述职）")
     assert (first["票数"], first["平均分"], first["一般差占比"], first["建议等次"]) == (8, "9.50", "12.5%", "差")
@@ -66,11 +67,14 @@ def test_workbook_sheets_and_the_002_checklist():
     assert [c.value for c in ws[7]] == [2, "第二党支部", "李四\n书面述职", "差", "组织生活不规范", "2024年3月前整改"]
 
 
-def test_results_sheet_keeps_numbers_as_numbers():
+def test_results_sheet_shows_the_pages_text_beside_the_unrounded_number():
     ws = workbook(results=results(), meta=META)["评议结果"]
-    row = [c.value for c in ws[2]]
-    assert row[4] == 9.5 and row[9] == 0.125
-    assert ws.cell(2, 10).number_format == "0.0%"
+    header = [c.value for c in ws[1]]
+    row = {h: c for h, c in zip(header, ws[2])}
+    assert (row["平均分"].value, row["平均分"].data_type) == ("9.50", "s")
+    assert (row["一般差占比"].value, row["一般差占比"].data_type) == ("12.5%", "s")
+    assert (row["平均分（未舍入）"].value, row["一般差占比（未舍入）"].value) == (9.5, 0.125)
+    assert row["平均分（未舍入）"].number_format == "General"
 
 
 def test_comments_are_anonymous_grouped_by_secretary_in_the_callers_order():

@@ -63,15 +63,47 @@ def test_enforce_breaks_a_tie_on_mean_by_the_lower_low_share():
     assert df.set_index("secretary").grade.to_dict() == {"X": "较好", "Y": "好", "Z": "较好"}
 
 
-def test_a_tie_across_the_cap_is_demoted_whole():
-    """Cap 1 of 3, and A and B are identical: neither can be preferred, so both become 较好.
+def test_quota_tie_is_not_demoted_whole_but_left_to_the_committee_000():
+    """Issue 10 item 5, 000 §三.4 (好 一般不超过三分之一; the issue misquotes it as 一般).
 
-    The rule is a ceiling (“不超过”); the committee may restore one by override.
+    Cap 1 of 3, and A and B are identical: neither can be preferred and demoting both would
+    leave no 好 at all. Both keep 好, marked “并列，需党委研究”, one of them to go to 较好.
     """
     rules = scoring.load_rules("ustl-2019")
     df = scoring.grade(meeting({"A": [10], "B": [10], "C": [7]}), rules, enforce_quota=True)
-    assert list(df.grade) == ["较好", "较好", "较好"]
-    assert "（并列）" in df.reason.iloc[0]
+    assert list(df.grade) == ["好", "好", "较好"]
+    assert list(df.quota_tie) == [1, 1, 0] and not df.quota_demoted.any()
+    assert "并列，需党委研究" in df.reason.iloc[0] and "须有 1 人评为较好" in df.reason.iloc[0]
+    (finding,) = scoring.check_quotas(df, rules)
+    assert not finding.ok and "需党委研究确定其中 1 人为较好" in finding.message
+    decided = scoring.grade(meeting({"A": [10], "B": [10], "C": [7]}), rules, enforce_quota=True,
+                            overrides={"B": ("较好", "党委研究：A 实地考核更好")})
+    assert scoring.check_quotas(decided, rules)[0].ok
+
+
+def test_quota_tie_straddling_the_004_cap_keeps_the_tied_and_counts_what_is_needed():
+    """Issue 10 item 5, 004 §五(四): 18 secretaries, 8 at 10 and 10 tied at 9.5.
+
+    较好及以下 about 40 %: 18 × 0.4 = 7.2 -> 7, so at most 11 好. The 8 at 10 keep 好; the 10 tied
+    straddle the cap (places 9–18): demoting all would give 10 较好 (55.6 %). Instead they stay 好,
+    marked with 7 of them needed at 较好.
+    """
+    scores = {f"T{i:02d}": [10, 10] for i in range(8)}
+    scores.update({f"N{i:02d}": [10, 9] for i in range(10)})
+    rules = scoring.load_rules("shanghaimiao-2022")
+    df = scoring.grade(meeting(scores), rules, enforce_quota=True).set_index("secretary")
+    assert (df.grade == "好").sum() == 18 and not df.quota_demoted.any()
+    tied = df[df.index.str.startswith("N")]
+    assert (tied.quota_tie == 7).all() and (df.quota_tie > 0).sum() == 10
+    assert "平均分并列第 9 名的 10 人中" in tied.reason.iloc[0] and "须有 7 人评为较好" in tied.reason.iloc[0]
+
+
+def test_a_tie_wholly_beyond_the_cap_is_demoted():
+    """Cap 1 of 4 (000 §三.4): A alone first keeps 好; B and C tie behind it: no choice, both 较好."""
+    rules = scoring.load_rules("ustl-2019")
+    df = scoring.grade(meeting({"A": [10], "B": [9], "C": [9], "D": [7]}), rules, enforce_quota=True)
+    assert list(df.grade) == ["好", "较好", "较好", "较好"]
+    assert "（并列）" in df.reason.iloc[1] and df.quota_tie.sum() == 0
 
 
 def test_004_forty_percent_or_so():

@@ -112,6 +112,12 @@ def test_weight_tables_are_replaced_not_merged(tmp_path):
     ("[flags]\nenabled = \"yes\"\n", "flags.enabled"),
     ("bands = 3\n", "bands"),
     ("[composite]\nfield = 60\n", "composite.meeting"),
+    ("[ballot_forms.\"旁听\"]\nhao = 10\n", "ballot_forms.旁听"),
+    ("[ballot_forms.\"下评\"]\njiaohao = 3\nyiban = 5\n", "ballot_forms.下评.jiaohao"),
+    ("[report]\ncommittee = 1500.5\n", "report.committee"),
+    ("[report]\nproblems_min = \"三成\"\n", "report.problems_min"),
+    ("[report]\nlimits = 3\n", "report.limits"),
+    ("[composite.daily_split]\n\"优\" = 3\n", "composite.daily_split.优"),
 ])
 def test_bad_file_names_the_key(tmp_path, text, key):
     with pytest.raises(scoring.RulesError, match=f"规则文件“my_rules.toml”：键“{key}”"):
@@ -131,3 +137,35 @@ def test_a_toml_name_is_read_as_a_file(tmp_path):
     """The service may store the organizer's choice as one string: a preset or a file name."""
     path = write(tmp_path, 'extends = "ustl-2019"\n')
     assert scoring.load_rules(str(path)).quota.hao_max == Fraction(1, 3)
+
+
+def test_ballot_forms_report_and_daily_points_in_a_rule_file(tmp_path):
+    """A unit's own 下评 form, report rules and 日常管理 points, in its rule file."""
+    r = scoring.load_rules(path=write(tmp_path, """extends = "ustl-2019"
+[ballot_forms."下评"]
+hao = 10
+jiaohao = 8
+yiban = 6
+cite = "本单位附件2"
+[report]
+limit = 2500
+record_max = "40%"
+[composite.daily_points]
+"好" = 95
+"较好" = 85
+"一般" = 75
+"""))
+    assert r.ballot_form("下评").scores(1) == (9, 8) and r.ballot_form("上述") == r.ballot
+    assert (r.report.limit("committee"), r.report.limit("branch"), r.report.record_max) == (2500, 2500, Fraction(2, 5))
+    assert r.report.limit("committee") and r.report.structured
+    assert dict(r.composite.daily_points) == {"好": 95, "较好": 85, "一般": 75}
+
+
+def test_presets_carry_the_documents_report_rules():
+    """000 §三.2: 3000/1500; 002 §三.2: 1500/1000, 履职 ≤ 50 %, 问题 ≥ 30 %; 003 §六(二): 2000, 七分."""
+    ustl, bjie, xx = (scoring.load_rules(n).report for n in ("ustl-2019", "bjie-2023", "xiangxi-2018"))
+    assert dict(ustl.limits) == {"committee": 3000, "branch": 1500} and not ustl.structured
+    assert dict(bjie.limits) == {"committee": 1500, "branch": 1000}
+    assert (bjie.record_max, bjie.problems_min) == (Fraction(1, 2), Fraction(3, 10))
+    assert dict(xx.limits) == {"committee": 2000, "branch": 2000} and xx.problems_plans_min == Fraction(7, 10)
+    assert not scoring.load_rules("shanghaimiao-2022").report.limits

@@ -92,3 +92,29 @@ def test_numbers_from_the_service_pass():
 def test_full_width_digits_from_a_chinese_input_method_are_numbers():
     df = scoring.validate_ballots(text_rows(("A", "１０"), ("B", "９")))
     assert df.score.tolist() == [10, 9]
+
+
+@pytest.mark.parametrize("score", ["1e1", "+9", "inf", "-inf", "nan", "9.0", "0x9", "1_0", "٣", "10 ", " 9"])
+def test_exponent_plus_sign_and_inf_are_not_scores(score):
+    """Issue 10 item 8: only plain integers (ASCII or full-width digits) are scores; “10 ” and
+    “ 9” are plain integers with blanks around and pass."""
+    rows = text_rows(("A", score))
+    if score.strip() in ("10", "9"):
+        assert scoring.validate_ballots(rows).score.tolist() == [int(score)]
+        return
+    with pytest.raises(scoring.BallotError) as info:
+        scoring.validate_ballots(rows)
+    assert str(info.value).startswith(f"第 1 行：分数“{score.strip()}”")
+
+
+@pytest.mark.parametrize("columns", [("姓名", "得分"), ("Secretary", "Score"), ("SECRETARY", "score"),
+                                     (" 述职人 ", "分数")])
+def test_xingming_defen_and_any_case_headers_are_understood(columns):
+    df = scoring.validate_ballots(text_rows(("张三", "9"), columns=columns))
+    assert df.secretary.tolist() == ["张三"] and df.score.tolist() == [9]
+
+
+def test_xingming_beside_shuzhiren_is_the_name_shown():
+    """述职人 is the key; 姓名 then is the name for the official tables."""
+    df = scoring.validate_ballots(text_rows(("s1", "张三", "9"), columns=("述职人", "姓名", "分数")))
+    assert (df.secretary.tolist(), df.name.tolist()) == (["s1"], ["张三"])

@@ -49,15 +49,15 @@ def test_group_weights_then_source_weights():
     """Groups weigh within a source, then sources weigh (004 §三).
 
     上述: 班子成员 [10] (weight 50) and 群众代表 [8, 8, 8] (weight 50) -> (10 + 8)/2 = 9.
-    下评: 群众代表 [7] -> 7. Overall 0.7 × 9 + 0.3 × 7 = 8.4 -> 较好.
+    下评: 群众代表 [8] -> 8 (较好 on the 下评 form, 004 附件2). Overall 0.7 × 9 + 0.3 × 8 = 8.7 -> 较好.
     """
     rules = dataclasses.replace(scoring.load_rules("shanghaimiao-2022"),
                                 weights=Weights(source=(("上述", 70), ("下评", 30)),
                                                 group=(("班子成员", 50), ("群众代表", 50))))
-    b = rows(("A", "上述", "班子成员", 10), *[("A", "上述", "群众代表", 8)] * 3, ("A", "下评", "群众代表", 7),
+    b = rows(("A", "上述", "班子成员", 10), *[("A", "上述", "群众代表", 8)] * 3, ("A", "下评", "群众代表", 8),
              columns=("secretary", "source", "group", "score"))
     row = scoring.grade(b, rules).iloc[0]
-    assert row["mean"] == pytest.approx(8.4)
+    assert row["mean"] == pytest.approx(8.7)
     assert row.grade == "较好"
 
 
