@@ -1,22 +1,12 @@
 """A secretary's own result as the official account says it (the 结果 command)."""
 from __future__ import annotations
 
-import math
-
 from aiohttp import web
 
 import scoring
-from scoring.text import fmt_mean
 from voting import results
 from voting.appkeys import REDIS
 from voting.meetings import Meeting
-
-
-def mean_text(mean, preset: str) -> str:
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "—"
-    bands = scoring.load_rules(preset).bands
-    return fmt_mean(mean, [bands.hao, bands.jiaohao, bands.yiban])
 
 
 async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
@@ -26,7 +16,8 @@ async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
     rows = results.results_json(meeting, await results.graded(app[REDIS], meeting))
     row = next(r for r in rows if r["id"] == sid)
     final = row.get("final_grade") or row["grade"] or "未评定"
-    text = (f"《{meeting.title}》{name}：评议等次 {final}，平均分 {mean_text(row['mean'], meeting.preset)}，"
+    mean = scoring.mean_text(row["mean"], scoring.load_rules(meeting.preset)) or "—"
+    text = (f"《{meeting.title}》{name}：评议等次 {final}，平均分 {mean}，"
             f"有效票 {row['votes']} 张。")
     if row.get("override_reason"):
         text += f"（建议等次 {row['grade']}，经研究调整：{row['override_reason']}）"
