@@ -6,6 +6,7 @@ Accounts are shown masked and named by a signed reference (`ref`), never by thei
 from __future__ import annotations
 
 import re
+import time
 
 from aiohttp import web
 
@@ -14,7 +15,8 @@ from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 
 from . import account, bindings, scenes
-from .appkeys import WECHAT_API, WECHAT_CONFIG
+from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
+from .messages import SCENE_PREFIX, Incoming, NewsReply
 from .qr import bind_qr, wechat_qr
 
 REF_TTL = 30 * 86400
@@ -119,6 +121,28 @@ async def organizer_invite(request: web.Request) -> web.Response:
     return json_response({"scene": scene, "qr_url": qr["url"], "expires_at": qr["expires_at"]})
 
 
+async def simulate(request: web.Request) -> web.Response:
+    """POST {openid, event: scan | subscribe | text, value}: what the account answers, without WeChat (the
+    simulator's console-mode path, `python -m bot simulate --admin`)."""
+    body = await read_json(request, 4096)
+    openid, event, value = body.get("openid"), body.get("event"), body.get("value") or ""
+    if not isinstance(openid, str) or not 1 <= len(openid) <= 64 or not openid.isprintable():
+        raise ApiError(400, "openid 须为 1–64 个字符")
+    if event not in ("scan", "subscribe", "text") or not isinstance(value, str) or len(value) > 600:
+        raise ApiError(400, "event 须为 scan、subscribe 或 text，value 为场景或文字")
+    fields = {"EventKey": (SCENE_PREFIX + value) if event == "subscribe" and value else value}
+    message = Incoming(openid=openid, account="gh_simulator", create_time=int(time.time()),
+                       msg_type="text" if event == "text" else "event", content=value if event == "text" else None,
+                       event=None if event == "text" else event, event_key=value or None, fields=fields)
+    reply = await request.app[WECHAT_HANDLER](request.app, message)
+    if isinstance(reply, NewsReply):
+        a = reply.article
+        shown = {"type": "news", "title": a.title, "description": a.description, "url": a.url}
+    else:
+        shown = {"type": "text", "content": reply.content} if reply else None
+    return json_response({"reply": shown})
+
+
 def setup_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/api/admin/meetings/{id}/secretaries/{sid}/bind", bind_code)
@@ -127,3 +151,4 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/api/admin/wechat", account_view)
     r.add_post("/api/admin/wechat", account_change)
     r.add_post("/api/admin/wechat/organizers", organizer_invite)
+    r.add_post("/api/admin/wechat/simulate", simulate)
