@@ -27,7 +27,7 @@ from aiohttp import web
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
-from voting.embedded_redis import EmbeddedRedis, _die_with_parent, _free_port  # noqa: E402
+from voting.embedded_redis import EmbeddedRedis, _child_setup, _free_port  # noqa: E402
 
 COUNTER = "bench:baseline"
 REDIS = web.AppKey("redis", aioredis.Redis)
@@ -67,7 +67,7 @@ def pin_self(cpus) -> None:
 
 def _child(cpus):
     def pre():
-        _die_with_parent()
+        _child_setup()
         if cpus:
             os.sched_setaffinity(0, cpus)
     return pre
@@ -81,8 +81,10 @@ class Servers:
     """redis-server, the service and (optionally) the baseline, stopped on exit.
     pin: the aiohttp servers on CPU 0, redis on CPU 1 (where the load generators go too)."""
 
-    def __init__(self, tmp: Path, fsync: str, admin_token: str, pin: bool = False, baseline: bool = True):
+    def __init__(self, tmp: Path, fsync: str, admin_token: str, pin: bool = False, baseline: bool = True,
+                 env: dict | None = None):
         self.tmp, self.fsync, self.admin_token, self.pin, self.baseline = tmp, fsync, admin_token, pin, baseline
+        self.env = env or {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.ports: dict[str, int] = {}
 
@@ -94,7 +96,8 @@ class Servers:
         with open(self.tmp / f"{name}.log", "ab") as log:
             self.procs[name] = subprocess.Popen(
                 cmd + ["--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                env=dict(os.environ, ADMIN_TOKEN=self.admin_token), preexec_fn=_child([0] if self.pin else None))
+                env=dict(os.environ, ADMIN_TOKEN=self.admin_token, **self.env),
+                preexec_fn=_child([0] if self.pin else None))
 
     def __enter__(self):
         self.redis = EmbeddedRedis(self.tmp / "redis", self.fsync)

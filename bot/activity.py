@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 WINDOW = 48 * 3600
 MARGIN = 600            # stop a little early: our clock and WeChat's need not agree to the second
@@ -14,9 +15,10 @@ def _key(openid: str) -> str:
     return "wechat:active:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
 
 
-async def touch(redis: aioredis.Redis, openid: str) -> None:
-    """Called for every push from this person (a message, a scan, a subscribe, a menu click)."""
-    await redis.set(_key(openid), "1", ex=WINDOW - MARGIN)
+def touch(writes: Pipeline, openid: str) -> None:
+    """For every push from this person (a message, a scan, a subscribe, a menu click): queued on the
+    handler's pipeline of writes."""
+    writes.set(_key(openid), "1", ex=WINDOW - MARGIN)
 
 
 async def active(redis: aioredis.Redis, openid: str) -> bool:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from aiohttp import web
+from redis.asyncio.client import Pipeline
 
 from voting.admin import change_window, release_results
 from voting.appkeys import REDIS
@@ -37,7 +38,7 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split()).strip().lower()
 
 
-async def answer(app: web.Application, openid: str, text: str) -> Reply:
+async def answer(app: web.Application, openid: str, text: str, writes: Pipeline) -> Reply:
     words = normalize(text)
     redis = app[REDIS]
     organizer = await account.is_organizer(redis, openid)
@@ -47,7 +48,7 @@ async def answer(app: web.Application, openid: str, text: str) -> Reply:
         meeting = await last_meeting(app, openid)
         if meeting is None:
             return TextReply("请扫描会场大屏上的二维码参加评议。")
-        return await meeting_card(app, openid, meeting)
+        return await meeting_card(app, openid, meeting, writes)
     if words in ("结果", "我的结果", "评议结果"):
         return TextReply(await own_results(app, openid))
     if words in ("确认", "取消") or _WINDOW.fullmatch(words) or words in ("结束全部", "公布", "公布结果"):

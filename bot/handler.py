@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from redis.asyncio.client import Pipeline
 
 from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError
@@ -25,20 +26,29 @@ from .messages import Incoming, Reply, TextReply
 log = logging.getLogger(__name__)
 
 async def handle(app: web.Application, incoming: Incoming) -> Reply | None:
-    await activity.touch(app[REDIS], incoming.openid)
+    """The reply; the small writes an answer needs (the 48-hour window, the last meeting) go in one round
+    trip at the end: a scan storm is hundreds a second."""
+    async with app[REDIS].pipeline(transaction=False) as writes:
+        activity.touch(writes, incoming.openid)
+        reply = await _reply(app, incoming, writes)
+        await writes.execute()
+    return reply
+
+
+async def _reply(app: web.Application, incoming: Incoming, writes: Pipeline) -> Reply | None:
     if incoming.msg_type == "event":
         scene = scenes.parse(incoming.scene)
         if scene is not None:
-            return await on_scene(app, incoming.openid, scene)
+            return await on_scene(app, incoming.openid, scene, writes)
         if incoming.event == "subscribe":
             return TextReply("欢迎关注！本公众号用于党组织书记抓基层党建述职评议。\n" + commands.HELP)
         return None                      # unsubscribe, menu clicks, location reports: nothing to say
     if incoming.msg_type == "text":
-        return await commands.answer(app, incoming.openid, incoming.content or "")
+        return await commands.answer(app, incoming.openid, incoming.content or "", writes)
     return TextReply(commands.SHORT_HELP)
 
 
-async def on_scene(app: web.Application, openid: str, scene: scenes.Scene) -> Reply:
+async def on_scene(app: web.Application, openid: str, scene: scenes.Scene, writes: Pipeline) -> Reply:
     if scene.kind == "organizer":
         if await account.accept_organizer(app[REDIS], scene.token, openid):
             return TextReply("您已成为本公众号的评议组织者。可发送“开启 N”“结束 N”“公布”操作最近扫码的会议，"
@@ -50,7 +60,7 @@ async def on_scene(app: web.Application, openid: str, scene: scenes.Scene) -> Re
         return TextReply("该二维码对应的会议不存在或已删除，请联系会务人员。")
     if scene.kind == "bind":
         return await on_bind(app, openid, meeting, scene)
-    return await meeting_card(app, openid, meeting, scene.code)
+    return await meeting_card(app, openid, meeting, writes, scene.code)
 
 
 async def on_bind(app: web.Application, openid: str, meeting: Meeting, scene: scenes.Scene) -> Reply:

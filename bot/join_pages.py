@@ -2,7 +2,7 @@
 /wx/join/{meeting}, which joins the WeChat account as one voter (voting.join with `account`) and hands the
 phone the same voter cookie as the H5 flow, then the ballot page.
 
-- Open meetings: the scan proved presence (a signed pass in the link, 10 minutes); a new account picks its
+- Open meetings: the scan proved presence (the link's signed state, 10 minutes); a new account picks its
   group when the meeting asks for one; an account that joined before goes straight to its ballot.
 - Roster meetings: the invite card's code, typed once per account; later scans go straight to the ballot.
 """
@@ -11,19 +11,20 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from voting.appkeys import REDIS, SETTINGS, SIGNER
+from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError, read_form
 from voting.join import join, known_account
 from voting.limits import client_address
 from voting.meetings import Meeting, load_meeting
 from voting.pages import voter_cookie
 
-from .oauth import account_of, require_user
+from .oauth import account_of, read_meeting_state, require_user
 
 
-def _present(request: web.Request, meeting: Meeting, token: str) -> bool:
-    data = request.app[SIGNER].unsign(token)
-    return bool(data) and data.get("p") == "present" and data.get("m") == meeting.id
+def _present(request: web.Request, meeting: Meeting, state: str) -> bool:
+    """The link came from a scan of this meeting's current code, less than 10 minutes ago (oauth.py)."""
+    joining = read_meeting_state(request.app, state)
+    return joining == (meeting.id, True)
 
 
 def _page(request: web.Request, meeting: Meeting, present: str = "", error: str = "", code: str = "",

@@ -4,16 +4,16 @@ from __future__ import annotations
 import hashlib
 
 from aiohttp import web
+from redis.asyncio.client import Pipeline
 
-from voting.appkeys import REDIS, SETTINGS, SIGNER
+from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
 from .appkeys import WECHAT_API
 from .messages import Article, NewsReply, Reply, TextReply
-from .oauth import login_url
+from .oauth import meeting_link
 
-PASS_TTL = 600            # a scan proves presence for this long (the link card may be opened a bit later)
 LAST_TTL = 30 * 86400
 
 
@@ -31,19 +31,20 @@ async def last_meeting(app: web.Application, openid: str) -> Meeting | None:
         return None
 
 
-async def meeting_card(app: web.Application, openid: str, meeting: Meeting, code: str = "") -> Reply:
-    """The link card into the meeting, for a scan (with the screen's code) or the 测评 command (without)."""
+async def meeting_card(app: web.Application, openid: str, meeting: Meeting, writes: Pipeline,
+                       code: str = "") -> Reply:
+    """The link card into the meeting, for a scan (with the screen's code) or the 测评 command (without);
+    remembers the meeting for 测评 (queued on `writes`)."""
     if meeting.finalized:
         return TextReply(f"《{meeting.title}》的评议已经结束，感谢您的参与。")
     settings = app[SETTINGS]
     if code and meeting.eligibility == "open" and not meeting.join_code_valid(code, settings.join_code_period):
         return TextReply("该二维码已过期，请扫描会场大屏上的最新二维码。")
-    await app[REDIS].set(_last_key(openid), meeting.id, ex=LAST_TTL)
+    writes.set(_last_key(openid), meeting.id, ex=LAST_TTL)
     if app[WECHAT_API].console:           # no 网页授权 without credentials: the H5 page with the code
         url = meeting.ballot_url(settings.base_url, code)
     else:
-        present = app[SIGNER].sign({"p": "present", "m": meeting.id}, PASS_TTL) if code else ""
-        url = await login_url(app, f"/wx/join/{meeting.id}" + (f"?p={present}" if present else ""))
+        url = meeting_link(app, meeting.id, present=bool(code))
     hint = "请使用您的邀请卡加入，" if meeting.eligibility == "roster" else ""
     return NewsReply(Article(title=f"进入评议：{meeting.title}",
                              description=f"无记名评议，不记录您的微信身份与评分的对应关系。{hint}点击进入评议页面。",

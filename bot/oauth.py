@@ -3,13 +3,18 @@ extra tap). A page asks `current_user(request)`; when there is none it redirects
 sends the browser back to /wx/oauth with a single-use code, which becomes a signed cookie (`wxu`, 12 hours)
 holding the openid (and unionid when WeChat gives one), then the browser goes on to the page it wanted.
 
-The `state` WeChat carries back is a random key of ours (a-zA-Z0-9, as WeChat requires) that names the page
-to return to, kept in Redis for a meeting day, so that a link card tapped again still works; the page path
-itself never travels through WeChat. The code WeChat adds is single-use.
+The `state` WeChat carries back (a-zA-Z0-9, at most 128, as WeChat requires) says where to return: a random
+key of ours naming the page, kept in Redis for a meeting day (so that a link card tapped again still works);
+or, for the link card of a scan, a self-contained signed state (`j<meeting>x<expiry>p|n s<tag>`) that names
+the meeting and proves the scan (p: presence, for 10 minutes), so a scan storm writes nothing for it. The
+code WeChat adds is single-use.
 """
 from __future__ import annotations
 
+import hmac
+import re
 import secrets
+import time
 
 from aiohttp import web
 
@@ -23,6 +28,8 @@ from .errors import Category, WeChatError
 COOKIE = "wxu"
 COOKIE_TTL = 12 * 3600
 STATE_TTL = 12 * 3600
+PRESENT_TTL = 600          # a scan proves presence for this long (the link card may be opened a bit later)
+_MEETING_STATE = re.compile(r"j([a-z0-9]{4,32})x([0-9a-f]{1,12})([pn])s([0-9a-f]{16})")
 
 
 def _state_key(state: str) -> str:
@@ -33,6 +40,26 @@ def account_of(user: WeChatUser, app: str = "oa") -> str:
     """The voter identity of a WeChat user: the unionid when WeChat gives one (the same person in the official
     account and the mini-program), else the openid of this app (`oa` official account, `mp` mini-program)."""
     return f"u:{user.unionid}" if user.unionid else f"{app}:{user.openid}"
+
+
+def meeting_state(app: web.Application, mid: str, present: bool) -> str:
+    """The state of a meeting's link card; `present`: it comes from a scan of the screen's current code."""
+    expires = int(time.time()) + (PRESENT_TTL if present else STATE_TTL)
+    body = f"j{mid}x{expires:x}{'p' if present else 'n'}"
+    return body + "s" + app[SIGNER].tag("state:" + body, 16)
+
+
+def read_meeting_state(app: web.Application, state: str) -> tuple[str, bool] | None:
+    """(meeting id, presence still valid) of a state from `meeting_state`; None when it is not one (forged)."""
+    m = _MEETING_STATE.fullmatch(state or "")
+    if not m or not hmac.compare_digest(m.group(4), app[SIGNER].tag("state:" + state[:m.start(4) - 1], 16)):
+        return None
+    return m.group(1), m.group(3) == "p" and int(m.group(2), 16) >= time.time()
+
+
+def meeting_link(app: web.Application, mid: str, present: bool) -> str:
+    """The authorize link of a meeting's link card: back to /wx/join/<meeting> knowing the WeChat user."""
+    return app[WECHAT_API].oauth_url(app[SETTINGS].base_url + "/wx/oauth", meeting_state(app, mid, present))
 
 
 async def login_url(app: web.Application, next_path: str) -> str:
@@ -66,7 +93,11 @@ async def callback(request: web.Request) -> web.Response:
     state, code = request.query.get("state", ""), request.query.get("code", "")
     if not state.isascii() or not state.isalnum() or len(state) > 128:
         raise ApiError(400, "授权链接无效，请返回微信重新打开")
-    next_path = await request.app[REDIS].get(_state_key(state))
+    joining = read_meeting_state(request.app, state)
+    if joining:
+        next_path = f"/wx/join/{joining[0]}" + (f"?p={state}" if joining[1] else "")
+    else:
+        next_path = await request.app[REDIS].get(_state_key(state))
     if next_path is None:
         raise ApiError(400, "授权链接已过期，请返回微信重新打开")
     if not code:

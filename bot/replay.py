@@ -21,25 +21,36 @@ PENDING, DONE = "P", "D"
 POLL = 0.05
 
 
+# One round trip for a push: seen before (a retry: its reply, or that it is still running)? else a reused
+# (timestamp, nonce) is a replay; else this request takes the push.
+ADMIT = """
+local v = redis.call('GET', KEYS[1])
+if v then return {'seen', v} end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[2]) then return {'replay', ''} end
+redis.call('SET', KEYS[1], 'P', 'EX', ARGV[1])
+return {'claimed', ''}
+"""
+
+
 class ReplayGuard:
     def __init__(self, redis: aioredis.Redis, window: int):
         self.redis = redis
         self.nonce_ttl = 2 * window + 60    # a timestamp is accepted for ±window around our clock
+        self._admit = redis.register_script(ADMIT)
 
-    async def fresh_nonce(self, timestamp: str, nonce: str) -> bool:
-        return bool(await self.redis.set(keys.nonce(timestamp, nonce), 1, nx=True, ex=self.nonce_ttl))
+    async def admit(self, dedupe: str, timestamp: str, nonce: str) -> tuple[str, str | None]:
+        """("claimed", None): this request handles the push; ("replay", None): a new push with a used nonce;
+        ("seen", reply XML | None): a retry, answered ("" for nothing to say) or still running (None)."""
+        status, value = await self._admit(keys=[keys.seen(dedupe), keys.nonce(timestamp, nonce)],
+                                          args=[DEDUPE_TTL, self.nonce_ttl])
+        if status == "seen":
+            return status, (value[1:] if value[0] == DONE else None)
+        return status, None
 
-    async def lookup(self, dedupe: str) -> tuple[bool, str | None]:
-        """(seen, reply XML): (False, None) never taken; (True, None) its handler still runs; (True, xml) done
-        ("" when it had nothing to say)."""
+    async def lookup(self, dedupe: str) -> str | None:
+        """The stored reply of a push, None while its handler still runs (or when it was never taken)."""
         value = await self.redis.get(keys.seen(dedupe))
-        if not value:
-            return False, None
-        return True, (value[1:] if value[0] == DONE else None)
-
-    async def claim(self, dedupe: str) -> bool:
-        """True: this request handles the push. False: another request took it first."""
-        return bool(await self.redis.set(keys.seen(dedupe), PENDING, nx=True, ex=DEDUPE_TTL))
+        return value[1:] if value and value[0] == DONE else None
 
     async def store(self, dedupe: str, reply_xml: str) -> None:
         await self.redis.set(keys.seen(dedupe), DONE + reply_xml, ex=DEDUPE_TTL)
@@ -49,7 +60,7 @@ class ReplayGuard:
         loop = asyncio.get_running_loop()
         until = loop.time() + timeout
         while True:
-            _, answer = await self.lookup(dedupe)
+            answer = await self.lookup(dedupe)
             if answer is not None or loop.time() >= until:
                 return answer
             await asyncio.sleep(POLL)

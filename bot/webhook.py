@@ -135,20 +135,19 @@ async def _answer(request: web.Request, hook: Webhook, message: Incoming, timest
     """The reply XML for this push ("" for none): stored if it was answered before, else from the handler."""
     loop = asyncio.get_running_loop()
     key = message.dedupe_key
-    seen, answer = await hook.guard.lookup(key)
-    if not seen:
-        if not await hook.guard.fresh_nonce(timestamp, nonce):
-            raise _refuse(request, 403, "重复的请求（nonce 已使用），已拒绝")
-        if await hook.guard.claim(key):
-            task = asyncio.create_task(_handle(request.app, hook, message))
-            done, _ = await asyncio.wait({task}, timeout=max(deadline - loop.time(), 0))
-            if done:
-                return task.result()
-            hook.tasks.add(task)
-            task.add_done_callback(hook.tasks.discard)
-            log.warning("wechat handler of a %s push still running at the reply deadline: answered success",
-                        message.event or message.msg_type)
-            return ""
+    status, answer = await hook.guard.admit(key, timestamp, nonce)
+    if status == "replay":
+        raise _refuse(request, 403, "重复的请求（nonce 已使用），已拒绝")
+    if status == "claimed":
+        task = asyncio.create_task(_handle(request.app, hook, message))
+        done, _ = await asyncio.wait({task}, timeout=max(deadline - loop.time(), 0))
+        if done:
+            return task.result()
+        hook.tasks.add(task)
+        task.add_done_callback(hook.tasks.discard)
+        log.warning("wechat handler of a %s push still running at the reply deadline: answered success",
+                    message.event or message.msg_type)
+        return ""
     if answer is None:          # another request (the first try of this push) is still handling it
         answer = await hook.guard.wait(key, max(deadline - loop.time(), 0))
     return answer or ""

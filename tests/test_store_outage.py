@@ -108,10 +108,7 @@ async def test_healthz_and_every_route_are_503_with_retry_after_until_redis_is_b
             if path.startswith(("/api", "/healthz")):
                 assert "稍后" in (await resp.json())["error"]
         server.start()
-        for _ in range(100):
-            if (await api.client.get("/healthz")).status == 200:
-                break
-            await asyncio.sleep(0.05)
+        await healthy(api.client)
         assert (await api.cast(m["id"], token, "s1", 8))["status"] == "stored"
         assert not [r for r in caplog.records if r.exc_info]
     finally:
@@ -140,6 +137,7 @@ async def test_redis_refusing_writes_is_503_never_an_acknowledged_ballot(aiohttp
             body = await api.cast(m["id"], token, "s1", score, status=503, bid=bid)
             assert "稍后" in body["error"]
             allow()
+            await healthy(api.client)                                          # as a phone would: retry later
             assert (await api.results(m["id"]))["s1"]["mean"] == stored        # the refused ballot is not there
             assert (await api.cast(m["id"], token, "s1", score, bid=bid))["status"] in ("stored", "revised")
             stored = float(score)
@@ -147,6 +145,15 @@ async def test_redis_refusing_writes_is_503_never_an_acknowledged_ballot(aiohttp
     finally:
         r.close()
         server.stop()
+
+
+async def healthy(client, within: float = 5.0) -> None:
+    """Wait until the service says it is healthy again (its watcher probes every half second)."""
+    for _ in range(int(within / 0.05)):
+        if (await client.get("/healthz")).status == 200:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the service did not recover")
 
 
 def _fail_snapshot(r: redis.Redis):
@@ -171,3 +178,24 @@ def _heal_snapshot(r: redis.Redis, data_dir):
             return
         time.sleep(0.02)
     raise AssertionError("the snapshot did not recover")
+
+
+async def test_a_hung_redis_is_a_503_not_a_request_that_never_ends(aiohttp_client, settings, tmp_path):
+    """Redis stopped (SIGSTOP), not dead: the watcher's probe misses its deadline, and new requests are answered
+    503 at once instead of waiting on it; they are served again once it continues."""
+    server = EmbeddedRedis(tmp_path / "external", appendfsync="everysec")
+    url = server.start()
+    try:
+        api = Api(await aiohttp_client(create_app(settings.with_(redis_url=url))))
+        m = await api.create_meeting()
+        server.proc.send_signal(signal.SIGSTOP)
+        await asyncio.sleep(3.5)                      # a probe period plus its 2 s deadline
+        started = time.monotonic()
+        resp = await api.client.get(f"/api/admin/meetings/{m['id']}", headers=ADMIN)
+        assert resp.status == 503 and resp.headers["Retry-After"] and time.monotonic() - started < 0.5
+        server.proc.send_signal(signal.SIGCONT)
+        await healthy(api.client)
+        assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["id"] == m["id"]
+    finally:
+        server.proc.send_signal(signal.SIGCONT)
+        server.stop()

@@ -14,7 +14,7 @@ from .ballots import cast_api
 from .errors import error_middleware, json_response
 from .join import join_api
 from .settings import Settings, persistent_admin_token
-from .store import redis_ctx
+from .store import probe, redis_ctx
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Packages that add to the app register a `setup(app)` under this entry-point group (pyproject.toml): the
@@ -23,8 +23,9 @@ EXTENSIONS = "shuzhi_voting.extensions"
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the service and its Redis answer; otherwise the 503 with Retry-After every route gives."""
-    await request.app[REDIS].ping()
+    """200 when the service and its Redis answer (and take a write); otherwise the 503 with Retry-After every
+    route gives."""
+    await probe(request.app[REDIS])
     return json_response({"status": "ok", "redis": "ok"})
 
 

@@ -58,7 +58,7 @@ def _page(status: int, message: str) -> web.Response:
     return web.Response(text=html, status=status, content_type="text/html")
 
 
-def unavailable(outage: Outage | None, error: Exception) -> web.Response:
+def unavailable(outage: Outage | None, error: Exception | None) -> web.Response:
     """503 with Retry-After while the store is away; the outage is logged once, not per request."""
     if outage is not None:
         outage.failed(error)
@@ -71,6 +71,9 @@ def unavailable(outage: Outage | None, error: Exception) -> web.Response:
 
 @web.middleware
 async def error_middleware(request: web.Request, handler):
+    outage = request.app.get(OUTAGE)
+    if outage is not None and outage.down:     # known to be away: answer now, do not pile up on it
+        return unavailable(outage, None)
     try:
         return await handler(request)
     except ApiError as e:

@@ -37,9 +37,10 @@ class Outage:
     def down(self) -> bool:
         return self.since is not None
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException | None) -> None:
+        """A request refused (error None: refused because the outage was already known) or a failed probe."""
         self.refused += 1
-        if self.since is None:
+        if self.since is None and error is not None:
             self.since = time.monotonic()
             log.error("Redis is not answering (%s: %s); every request gets 503 until it is back",
                       type(error).__name__, str(error).splitlines()[0][:200] if str(error) else "")

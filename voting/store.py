@@ -1,7 +1,9 @@
 """The store's lifecycle: connect to Redis (REDIS_URL, or our own embedded server), watch it, heal it.
 
 - While Redis does not answer, requests get 503 with Retry-After (errors.py); `Outage` logs one line when it
-  goes and one when it is back.
+  goes and one when it is back. The health probe is a small write with a deadline, so a Redis that answers
+  PING but refuses writes (MISCONF, READONLY) or hangs (stopped) counts as away; while it is known to be away,
+  new requests are answered 503 at once instead of piling up on it.
 - The embedded server is our child: when it dies (kill -9, a crash, a full disk with `appendfsync always`),
   the watcher reaps it and starts it again on the same data (its append-only file) and the same socket, so
   the connection pool reconnects by itself and the service serves again within seconds. An external
@@ -18,6 +20,7 @@ import time
 
 import redis.asyncio as aioredis
 from aiohttp import web
+from redis import exceptions as rx
 
 from .appkeys import OUTAGE, REDIS, SCRIPTS, SETTINGS, SIGNER
 from .embedded_redis import EmbeddedRedis, EmbeddedRedisError
@@ -28,7 +31,8 @@ from .tokens import Signer
 
 log = logging.getLogger("voting.store")
 WATCH_EVERY = 0.5          # seconds between health checks
-SOCKET_TIMEOUT = 5         # a hung Redis becomes a 503 after this, not a request that never ends
+PROBE_DEADLINE = 2.0       # a probe not answered within this (a hung Redis) counts as a failure
+HEALTH_KEY = "voting:health"
 REWRITE_TIMEOUT = 120
 
 
@@ -43,9 +47,11 @@ async def redis_ctx(app: web.Application):
         log.info("embedded Redis at %s (AOF appendfsync %s, data in %s)", url, settings.appendfsync,
                  embedded.data_dir)
     # Bounded and blocking: a room voting at once queues for a connection instead of failing.
+    # No socket_timeout: redis-py then wraps every command in asyncio.wait_for, a task each (the probe below
+    # finds a hung Redis instead).
     pool = aioredis.BlockingConnectionPool.from_url(url, decode_responses=True, timeout=10,
                                                     max_connections=settings.redis_connections,
-                                                    socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=2)
+                                                    socket_connect_timeout=2)
     client = aioredis.Redis(connection_pool=pool)
     app[OUTAGE] = outage = Outage()
     watcher = None
@@ -85,13 +91,22 @@ async def watch(client: aioredis.Redis, outage: Outage, embedded: EmbeddedRedis 
                 await asyncio.sleep(min(5.0, 0.2 * restarts))
                 continue
         try:
-            await client.ping()
+            await probe(client)
         except Exception as e:
             if not store_down(e):
                 raise
             outage.failed(e)
         else:
             outage.recovered()
+
+
+async def probe(client: aioredis.Redis) -> None:
+    """A write, answered within PROBE_DEADLINE: what the service needs of its store. Raises when it is not."""
+    try:
+        async with asyncio.timeout(PROBE_DEADLINE):
+            await client.set(HEALTH_KEY, int(time.time()), ex=60)
+    except TimeoutError:
+        raise rx.TimeoutError(f"Redis did not answer within {PROBE_DEADLINE} s") from None
 
 
 async def forget_on_disk(redis: aioredis.Redis, timeout: float = REWRITE_TIMEOUT) -> bool:
