@@ -13,6 +13,7 @@ from aiohttp import web
 from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
+from voting.qr import qr_svg
 
 from . import account, bindings, scenes
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
@@ -118,7 +119,8 @@ async def organizer_invite(request: web.Request) -> web.Response:
     if request.app[WECHAT_API].console:
         return json_response({"scene": scene, "qr_url": None, "expires_at": None})
     qr = await wechat_qr(request.app, scene, account.INVITE_TTL)
-    return json_response({"scene": scene, "qr_url": qr["url"], "expires_at": qr["expires_at"]})
+    return json_response({"scene": scene, "qr_url": qr["url"], "expires_at": qr["expires_at"],
+                          "qr_svg": qr_svg(qr["url"])})
 
 
 async def simulate(request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from aiohttp import web
 from voting.appkeys import ACCOUNT_RESOLVERS, JOIN_QR, REDIS, SETTINGS
 from voting.errors import ApiError
 
-from . import admin_api, bind_pages, join_pages, oauth, qr, webhook
+from . import admin_api, join_pages, oauth, pages, qr, webhook
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .client import WeChatApi
 from .config import WeChatConfig
@@ -32,7 +32,7 @@ def setup(app: web.Application) -> None:
     webhook.setup_routes(app)
     oauth.setup_routes(app)
     join_pages.setup_routes(app)
-    bind_pages.setup_routes(app)
+    pages.setup_routes(app)
     admin_api.setup_routes(app)
     app.cleanup_ctx.append(api_ctx)
     app.cleanup_ctx.append(webhook.webhook_ctx)

@@ -1,5 +1,5 @@
-"""Pages for binding: the organizer's printable sheet of binding QR codes, and the H5 binding page that
-a binding link opens inside WeChat (the fallback where no account QR can be made)."""
+"""The bot's pages: the organizer's account settings and printable sheet of binding QR codes, and the H5
+binding page that a binding link opens inside WeChat (the fallback where no account QR can be made)."""
 from __future__ import annotations
 
 import hmac
@@ -13,11 +13,22 @@ from voting.errors import ApiError
 from voting.meetings import load_meeting
 from voting.qr import qr_svg
 
-from . import bindings
-from .appkeys import WECHAT_API
+from . import account, bindings
+from .admin_api import account_ref
+from .appkeys import WECHAT_API, WECHAT_CONFIG
 from .handler import bind_reply
 from .oauth import require_user
 from .qr import bind_qr
+
+
+@admin_page
+async def account_page(request: web.Request) -> web.Response:
+    redis, config = request.app[REDIS], request.app[WECHAT_CONFIG]
+    return aiohttp_jinja2.render_template("admin_wechat.html", request, {
+        "console": config.console, "webhook": config.webhook, "safe_mode": config.safe_mode,
+        "mini_program": config.mini_program, "template_id": await account.template_id(redis),
+        "organizers": [{"account": bindings.mask(o), "ref": account_ref(request.app, o)}
+                       for o in await account.organizers(redis)]})
 
 
 @admin_page
@@ -46,5 +57,6 @@ async def bind_page(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/admin/wechat", account_page)
     app.router.add_get("/admin/meetings/{id}/bind-sheet", bind_sheet)
     app.router.add_get("/wx/bind/{id}/{sid}", bind_page)
