@@ -39,3 +39,8 @@ async def client(aiohttp_client, settings):
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="keep the browser tests' screenshots in DIR (default: each test's tmp_path/screenshots)")

@@ -11,7 +11,7 @@ import jinja2
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from . import admin, live, pages
+from . import admin, deadlines, live, pages
 from .appkeys import REDIS, SCRIPTS, SETTINGS, SIGNER
 from .ballots import cast_api
 from .embedded_redis import EmbeddedRedis
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> web.Application:
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(live.live_ctx)
+    app.cleanup_ctx.append(deadlines.deadline_ctx)
     app.on_shutdown.append(live.close_streams)
 
     app.router.add_get("/healthz", healthz)

@@ -29,6 +29,8 @@ class Settings:
     max_upload_body: int = 5 * 1024 * 1024
     live_interval: float = 0.2            # at most one projector update per meeting per interval
     anonymity_min_group: int = 5          # voter groups smaller than this are never broken out
+    deadline_poll: float = 0.5            # seconds between looks at the due closes (voting/deadlines.py)
+    screen_page_seconds: float = 12.0     # the projector turns a page of results this often
     wechat: dict = field(default_factory=dict)   # WECHAT_* environment, read by bot/
 
     def __post_init__(self):
