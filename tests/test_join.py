@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from voting.app import create_app
-from voting.join import ADDRESS_GUESSES
+from voting.join import ADDRESS_GUESSES, DEVICE_GUESSES
 from voting.meetings import rotating_code
 
 from .helpers import Api
@@ -122,3 +122,21 @@ async def test_behind_a_trusted_proxy_each_phone_has_its_own_guess_limit(aiohttp
     body = await api.call("POST", f"/api/meetings/{m['id']}/join", headers=neighbour,
                           json={"code": m["invites"][0]["code"]})
     assert body["token"]
+
+
+async def test_a_mistyping_phone_is_slowed_but_its_neighbours_behind_the_same_address_join(aiohttp_client, settings):
+    """Review finding: one prankster's wrong codes locked the whole hall (one NAT address) out; now the wrong
+    codes count per phone (the join page's cookie) and only a much higher ceiling per address."""
+    prankster = await aiohttp_client(create_app(settings))      # two phones, each with its own cookies
+    neighbour = await aiohttp_client(create_app(settings))
+    api = Api(prankster)
+    m = await api.create_meeting(eligibility="roster", roster=ROSTER)
+    assert (await prankster.get(f"/m/{m['id']}")).status == 200                       # the join page: a cookie
+    for n in range(DEVICE_GUESSES):
+        resp = await prankster.post(f"/m/{m['id']}/join", data={"code": f"WRONG{n:03d}"})
+        assert resp.status == 403
+    resp = await prankster.post(f"/m/{m['id']}/join", data={"code": m["invites"][1]["code"]})
+    assert resp.status == 429 and "尝试次数过多" in await resp.text()
+    await neighbour.get(f"/m/{m['id']}")
+    resp = await neighbour.post(f"/m/{m['id']}/join", data={"code": m["invites"][0]["code"]}, allow_redirects=False)
+    assert resp.status == 303

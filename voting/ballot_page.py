@@ -5,7 +5,6 @@ word (a secretary closed while the phone was editing: say what was saved and wha
 """
 from __future__ import annotations
 
-import json
 import secrets
 import time
 
@@ -21,6 +20,7 @@ from .errors import ApiError, read_form
 from .keys import meeting_keys
 from .meetings import Meeting
 from .state import meeting_state
+from .voter_api import stored_ballots
 
 NO_STORE = {"Cache-Control": "no-store"}
 BUTTONS_PER_ROW = 5             # two rows of five: 44 px buttons at 390 px, no sideways scrolling at 200 % zoom
@@ -60,7 +60,7 @@ async def render(request: web.Request, meeting: Meeting, voter: dict, done=(), e
     ({text, saved: bool}) about changes that came too late."""
     redis = request.app[REDIS]
     state = await meeting_state(redis, meeting, request.app[SETTINGS].anonymity_min_group)
-    mine = await stored_ballots(request, meeting, voter)
+    mine = await stored_ballots(redis, meeting, voter["v"])
     bands = ballot_bands(meeting)
     band_of = {n: band for band, scores in bands for n in scores}
     items = []
@@ -68,8 +68,9 @@ async def render(request: web.Request, meeting: Meeting, voter: dict, done=(), e
         current = mine.get(s["id"])
         items.append({**s, "status": "open" if s["id"] in state["open"] else
                       "closed" if s["id"] in state["closed"] else "waiting",
-                      "score": int(current[0]) if current else None,
-                      "problems": current[1] if current else "", "suggestions": current[2] if current else "",
+                      "score": current["score"] if current else None,
+                      "problems": current["problems"] if current else "",
+                      "suggestions": current["suggestions"] if current else "",
                       "ballot_id": secrets.token_urlsafe(12)})
     open_items = [i for i in items if i["status"] == "open"]
     unscored = [i for i in open_items if not i["score"]]
@@ -84,14 +85,6 @@ async def render(request: web.Request, meeting: Meeting, voter: dict, done=(), e
     return response
 
 
-async def stored_ballots(request: web.Request, meeting: Meeting, voter: dict) -> dict[str, list]:
-    """This voter's current ballots: sid -> [score, problems, suggestions]."""
-    sids = [s["id"] for s in meeting.secretaries]
-    stored = await request.app[REDIS].hmget(meeting_keys(meeting.id).ballots,
-                                            [f"{voter['v']}:{sid}" for sid in sids])
-    return {sid: json.loads(v) for sid, v in zip(sids, stored) if v}
-
-
 def form_sids(form, meeting: Meeting) -> list[str]:
     """The secretaries a submitted form names: each at most once and each of this meeting (so never more than
     the meeting has), checked before any ballot is cast: a form repeating one sid 1,000 times would otherwise run
@@ -104,11 +97,12 @@ def form_sids(form, meeting: Meeting) -> list[str]:
     return sids
 
 
-def late_notice(name: str, sent: dict, stored: list | None, band_of: dict) -> dict:
+def late_notice(name: str, sent: dict, stored: dict | None, band_of: dict) -> dict:
     """What to tell the attendee whose ballot for `name` arrived after that secretary closed."""
-    if stored and str(stored[0]) == str(sent["score"]) and stored[1:] == [sent["problems"], sent["suggestions"]]:
-        return {"text": f"{name} 的测评已结束，您的评分 {stored[0]} 分（{band_of[int(stored[0])]}）已保存", "saved": True}
-    kept = (f"已保存的是您之前的评分：{stored[0]} 分（{band_of[int(stored[0])]}）" if stored
+    if stored == sent:
+        return {"text": f"{name} 的测评已结束，您的评分 {stored['score']} 分（{band_of[stored['score']]}）已保存",
+                "saved": True}
+    kept = (f"已保存的是您之前的评分：{stored['score']} 分（{band_of[stored['score']]}）" if stored
             else "您没有为其保存评分")
     return {"text": f"{name} 的测评已结束，您刚才的修改未保存。{kept}", "saved": False}
 
@@ -117,7 +111,7 @@ async def vote_form(request: web.Request, meeting: Meeting, voter: dict) -> web.
     """One form for every open secretary; each filled score is its own ballot with its own ballot_id."""
     form = await read_form(request)
     sids = form_sids(form, meeting)
-    ballots, errors, sent = [], {}, {}
+    ballots, errors = [], {}
     for sid in sids:
         score = str(form.get(f"score_{sid}", ""))
         data = {"ballot_id": form.get(f"ballot_{sid}"), "secretary": sid, "score": score,
@@ -149,7 +143,7 @@ async def vote_form(request: web.Request, meeting: Meeting, voter: dict) -> web.
     if refused:
         redis = request.app[REDIS]
         closed = await redis.smismember(meeting_keys(meeting.id).closed, [b.secretary for b in refused])
-        mine = await stored_ballots(request, meeting, voter)
+        mine = await stored_ballots(redis, meeting, voter["v"])
         band_of = {n: band for band, scores in ballot_bands(meeting) for n in scores}
         for b, is_closed in zip(refused, closed):
             name = meeting.names[b.secretary]

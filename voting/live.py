@@ -20,6 +20,7 @@ from .appkeys import LIVE, REDIS, SETTINGS
 from .errors import ApiError
 from .keys import meeting_keys
 from .meetings import load_meeting
+from .outage import store_down
 from .screen_pages import screen_pages
 from .state import meeting_state, public_state
 
@@ -88,16 +89,22 @@ class LiveHub:
             self.last_push.pop(mid, None)
 
     async def listen(self):
+        """Redis restarting: keep the screens and reconnect every second, saying so once per outage (the
+        store's watcher says when it is back)."""
+        lost = False
         while True:
             try:
                 async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.psubscribe("live:*")
+                    lost = False
                     async for message in pubsub.listen():
                         self.touch(message["channel"].removeprefix("live:"))
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # Redis restarting: keep the screens, reconnect
-                log.warning("live listener lost Redis (%s); reconnecting", e)
+            except Exception as e:
+                if not lost:
+                    log.warning("live listener lost Redis (%s); reconnecting", e)
+                lost = True
                 await asyncio.sleep(1)
 
     def touch(self, mid: str):
@@ -120,7 +127,8 @@ class LiveHub:
         try:
             payloads = await self.snapshot(mid, full=any(b.view == "full" for b in boxes))
         except Exception as e:
-            log.warning("live snapshot of %s failed: %s", mid, e)
+            if not store_down(e):            # an outage is logged once by the store's watcher
+                log.warning("live snapshot of %s failed: %s", mid, e)
             return
         for box in boxes:
             box.offer(payloads)
