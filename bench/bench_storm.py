@@ -15,30 +15,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 import aiohttp
 
 from baseline_app import Servers, pin_self
-from bench_ballots import ADMIN, ADMIN_TOKEN, percentiles
+from bench_ballots import ADMIN_TOKEN, admin_call, percentiles
 
 GROUPS = ("班子成员", "两代表一委员", "党员代表", "群众代表")
 BALLOT_ID = re.compile(r'name="ballot_(s\d+)" value="([^"]+)"')
-
-
-def admin(base: str, method: str, path: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(base + path, method=method, headers={**ADMIN, "Content-Type": "application/json"},
-                                     data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        return json.loads(resp.read())
 
 
 async def phone(base: str, m: dict, n: int, lat: dict, failures: list):
@@ -68,11 +59,11 @@ async def phone(base: str, m: dict, n: int, lat: dict, failures: list):
 
 async def storm(srv: Servers, phones: int, seconds: float) -> tuple[dict, list, dict]:
     base = srv.url()
-    m = admin(base, "POST", "/api/admin/meetings", {"title": "扫码压力测试", "mode": "batch", "expected": phones,
+    m = admin_call(base, "POST", "/api/admin/meetings", {"title": "扫码压力测试", "mode": "batch", "expected": phones,
                                                     "secretaries": [{"name": f"书记{i}", "org": f"第{i}党支部"}
                                                                     for i in range(1, 19)]})
-    admin(base, "POST", f"/api/admin/meetings/{m['id']}/open")
-    m = admin(base, "GET", f"/api/admin/meetings/{m['id']}")          # the join URL with the current code
+    admin_call(base, "POST", f"/api/admin/meetings/{m['id']}/open")
+    m = admin_call(base, "GET", f"/api/admin/meetings/{m['id']}")          # the join URL with the current code
     lat, failures, tasks = defaultdict(list), [], []
     srv.wait_quiet()
     before, started = srv.cpu(), time.monotonic()
@@ -83,8 +74,8 @@ async def storm(srv: Servers, phones: int, seconds: float) -> tuple[dict, list, 
         tasks.append(asyncio.create_task(phone(base, m, n, lat, failures)))
     await asyncio.gather(*tasks)
     use = srv.usage(before, srv.cpu(), time.monotonic() - started)
-    results = admin(base, "GET", f"/api/admin/meetings/{m['id']}/results")
-    audit = admin(base, "GET", f"/api/admin/meetings/{m['id']}/audit")
+    results = admin_call(base, "GET", f"/api/admin/meetings/{m['id']}/results")
+    audit = admin_call(base, "GET", f"/api/admin/meetings/{m['id']}/audit")
     votes = {s["votes"] for s in results["secretaries"]}
     return lat, failures, {"audit": audit["consistent"], "votes": votes, **use}
 
