@@ -16,6 +16,7 @@ from .config import WeChatConfig
 from .errors import Category, WeChatError
 from .handler import handle
 from .miniprogram import wx_code_account
+from .outbox import service as outbox
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def setup(app: web.Application) -> None:
     admin_api.setup_routes(app)
     app.cleanup_ctx.append(api_ctx)
     app.cleanup_ctx.append(webhook.webhook_ctx)
+    outbox.setup(app)                   # the sender (after api_ctx: it sends through the facade), its routes
 
 
 @web.middleware

@@ -1,0 +1,49 @@
+"""What the outbox tests share: the app with short tunings, waiting for an outcome, bound secretaries."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot import bindings
+from bot.appkeys import OUTBOX_CONFIG, WECHAT_CONFIG
+from voting.app import create_app
+
+
+@pytest.fixture
+async def aredis(redis_server, redis_sync):
+    """An asyncio client of the tests' Redis (flushed for each test by redis_sync)."""
+    client = aioredis.Redis.from_url(redis_server.url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+def make_app(settings, outbox: dict | None = None, wechat: dict | None = None):
+    """create_app with short pauses."""
+    app = create_app(settings)
+    app[OUTBOX_CONFIG] = app[OUTBOX_CONFIG].with_(**{"idle_poll": 0.05, "backoff": 0.05, "stop_wait": 3,
+                                                     **(outbox or {})})
+    app[WECHAT_CONFIG] = app[WECHAT_CONFIG].with_(**{"backoff": 0.01, "timeout": 2, **(wechat or {})})
+    return app
+
+
+async def eventually(check, timeout: float = 15, every: float = 0.05):
+    """Wait until `await check()` (or check()) is truthy; return it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = check()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {check}")
+        await asyncio.sleep(every)
+
+
+async def bind_all(redis, mid: str, accounts: dict[str, list[str]]) -> None:
+    for sid, openids in accounts.items():
+        for openid in openids:
+            await bindings.bind(redis, mid, sid, openid, force=True)
