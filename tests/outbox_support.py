@@ -1,4 +1,5 @@
-"""What the outbox tests share: the app with short tunings, waiting for an outcome, bound secretaries."""
+"""What the outbox and feedback tests share: the app with short tunings, waiting for an outcome, bound
+secretaries, an assessed meeting."""
 from __future__ import annotations
 
 import asyncio
@@ -10,6 +11,7 @@ from bot import bindings
 from bot.appkeys import OUTBOX_CONFIG, WECHAT_CONFIG
 from voting.app import create_app
 
+from .helpers import Api
 
 @pytest.fixture
 async def aredis(redis_server, redis_sync):
@@ -47,3 +49,22 @@ async def bind_all(redis, mid: str, accounts: dict[str, list[str]]) -> None:
     for sid, openids in accounts.items():
         for openid in openids:
             await bindings.bind(redis, mid, sid, openid, force=True)
+
+
+async def assessed_meeting(api: Api, scores: dict[str, list[int]], comments: dict[str, list[tuple]] = None,
+                           **spec) -> dict:
+    """A meeting whose secretaries were scored (scores[sid] = one score per voter) and whose windows are closed.
+    comments[sid] = [(problems, suggestions), ...] for the first voters."""
+    secretaries = spec.pop("secretaries", None) or [{"name": n, "org": f"第{i}党支部"}
+                                                    for i, n in enumerate(["张三", "李四", "王五", "赵六"], 1)]
+    m = await api.create_meeting(secretaries=secretaries, **spec)
+    await api.open(m["id"])
+    voters = max((len(v) for v in scores.values()), default=0)
+    tokens = [await api.join(m) for _ in range(voters)]
+    for sid, values in scores.items():
+        for n, score in enumerate(values):
+            problems, suggestions = (comments or {}).get(sid, [])[n] if n < len((comments or {}).get(sid, [])) \
+                else ("", "")
+            await api.cast(m["id"], tokens[n], sid, score, problems=problems, suggestions=suggestions)
+    await api.close(m["id"])
+    return m
