@@ -4,6 +4,7 @@ paused; exactly once across processes; a send that may have reached WeChat is `u
 import asyncio
 import logging
 import time
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -13,9 +14,11 @@ from bot.appkeys import OUTBOX
 from bot.outbox.queue import Outbox, Outgoing
 from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
 from bot.outbox.service import queue_messages
+from voting.appkeys import REDIS
+from voting.embedded_redis import EmbeddedRedis
 
 from .helpers import Api
-from .outbox_support import aredis, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import aredis, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
 
 
 def note(n: int, to: str = "o-sec-1", kind: str = "confirmation", **extra) -> Outgoing:
@@ -266,3 +269,31 @@ async def test_a_queued_message_can_be_cancelled(aiohttp_client, wechat_settings
     await asyncio.sleep(1.5)
     assert wechat_standin.delivered == []
 
+
+async def test_a_redis_outage_is_waited_out_quietly_and_nothing_is_lost_or_doubled(
+        aiohttp_client, wechat_settings, wechat_standin, tmp_path, caplog):
+    """The sender and the scheduler keep running while Redis is away (voting/outage.py says so once), then
+    deliver what fell due meanwhile once the store is back, once each."""
+    caplog.set_level(logging.INFO)
+    server = EmbeddedRedis(tmp_path / "external", appendfsync="always")
+    url = server.start()
+    try:
+        client = await aiohttp_client(make_app(wechat_settings.with_(redis_url=url)))
+        api = Api(client)
+        m = await api.create_meeting()
+        await bind_all(client.app[REDIS], m["id"], {"s1": ["o-zhang"], "s2": ["o-li"]})
+        soon = datetime.fromtimestamp(time.time() + 2.5, CHINA).isoformat()
+        await api.admin("POST", "/api/admin/reminders", 201, json={
+            "text": "断电后的提醒", "meeting": m["id"], "audience": "secretaries", "urgent": True, "at": soon})
+        [(ident, _)] = await queue_messages(client.app, [note(1)])
+        await settled(client.app, ident)
+        server.stop()
+        await asyncio.sleep(3)                           # the reminder falls due while Redis is away
+        server.start()
+        await eventually(lambda: len(wechat_standin.delivered) >= 3)
+        await asyncio.sleep(1)
+        assert Counter(d.to for d in wechat_standin.delivered) == {"o-sec-1": 1, "o-zhang": 1, "o-li": 1}
+    finally:
+        server.stop()
+    ours = [r for r in caplog.records if r.name.startswith(("bot.outbox", "reminders"))]
+    assert not [r for r in ours if r.exc_info] and len(ours) < 10
