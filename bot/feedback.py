@@ -23,7 +23,6 @@ import aiohttp_jinja2
 from aiohttp import web
 
 import scoring
-from scoring.text import fmt_mean
 from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError, json_response, read_json
@@ -46,14 +45,9 @@ def snapshot_key(mid: str) -> str:
 
 
 def mean_text(rules, row: dict) -> str:
-    """The one formatter of a mean in messages: the room's `mean_text` when results_json carries it, else
-    scoring's (enough digits never to contradict a band: 8.9995 is not "9.00")."""
-    if row.get("mean_text"):
-        return row["mean_text"]
-    if row.get("mean") is None:
-        return "—"
-    b = rules.bands
-    return fmt_mean(row["mean"], [b.hao, b.jiaohao, b.yiban])
+    """The mean as every page shows it: the row's `mean_text` when results_json carries it, else scoring's one
+    formatter (enough digits never to contradict a band: 8.9995 is not "9.00")."""
+    return row.get("mean_text") or scoring.mean_text(row.get("mean"), rules) or "—"
 
 
 def _comments(body: dict, meeting: Meeting) -> dict[str, str]:

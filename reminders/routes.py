@@ -103,7 +103,7 @@ async def detail(request: web.Request) -> web.Response:
                 "name": names.get(d.sid, "")}
         msg = messages.get(d.message)
         if msg is None:
-            item.update(status="skipped", reason=UNBOUND, message=None)
+            item.update(status="skipped", reason=UNBOUND if not d.message else "消息记录已不存在", message=None)
         else:
             shown = public_message(msg)
             item.update(status=shown["status"], message=shown["id"], channel=shown["channel"])

@@ -58,10 +58,8 @@ class Scheduler:
     async def stop(self) -> None:
         self.stopping = True
         self.pace.wake()
-        if self._task:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=10)
-            except TimeoutError:
+        if self._task:                 # an occurrence finishes; one waiting on a hung Redis is cancelled
+            if not (await asyncio.wait({self._task}, timeout=10))[0]:
                 self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
@@ -85,7 +83,9 @@ class Scheduler:
         rid, now = rec["id"], time.time()
         later = next_time(now, rec.get("urgent", False), self.outbox)
         if later > now + 1:
-            await self.store.advance(rid, self.owner, next_at=later, note="免打扰时段（22:00–07:00），推迟到早上发送")
+            quiet = f"{self.outbox.quiet_start}:00–{self.outbox.quiet_end:02d}:00"
+            await self.store.advance(rid, self.owner, next_at=later, note=f"免打扰时段（{quiet}），推迟到 "
+                                     f"{self.outbox.quiet_end:02d}:00 发送")
             return
         redis = self.app[REDIS]
         try:

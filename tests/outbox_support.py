@@ -14,7 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 
 import reminders.app
-from bot import bindings
+from bot import activity, bindings
 from bot.appkeys import OUTBOX_CONFIG, WECHAT_CONFIG
 from reminders.appkeys import REMINDER_CONFIG
 from voting.app import EXTENSIONS, create_app
@@ -57,6 +57,13 @@ async def eventually(check, timeout: float = 15, every: float = 0.05):
         if loop.time() > deadline:
             raise AssertionError(f"not within {timeout} s: {check}")
         await asyncio.sleep(every)
+
+
+async def wrote_recently(redis, openid: str) -> None:
+    """As if the person had written to the account: inside WeChat's 48-hour window (bot.activity)."""
+    async with redis.pipeline(transaction=False) as writes:
+        activity.touch(writes, openid)
+        await writes.execute()
 
 
 async def bind_all(redis, mid: str, accounts: dict[str, list[str]]) -> None:

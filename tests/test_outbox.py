@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from bot import account, activity
+from bot import account
 from bot.appkeys import OUTBOX
 from bot.outbox.queue import Outbox, Outgoing
 from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
@@ -18,7 +18,7 @@ from voting.appkeys import REDIS
 from voting.embedded_redis import EmbeddedRedis
 
 from .helpers import Api
-from .outbox_support import aredis, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import aredis, bind_all, eventually, make_app, wrote_recently  # noqa: F401 (aredis: a fixture)
 
 
 def note(n: int, to: str = "o-sec-1", kind: str = "confirmation", **extra) -> Outgoing:
@@ -56,7 +56,7 @@ async def test_enqueueing_the_same_key_again_returns_the_existing_message(servic
 
 async def test_inside_the_48_hour_window_a_text_outside_it_a_template(service, wechat_standin, aredis):
     await account.set_template_id(aredis, "TPL-reminder")
-    await activity.touch(aredis, "o-active")
+    await wrote_recently(aredis, "o-active")
     ids = [i for i, _ in await queue_messages(service, [note(1, "o-active"), note(2, "o-away")])]
     inside, outside = [await settled(service, i) for i in ids]
     assert (inside["status"], inside["channel"]) == ("sent", "custom")
@@ -70,7 +70,7 @@ async def test_inside_the_48_hour_window_a_text_outside_it_a_template(service, w
 
 async def test_45015_outside_the_window_falls_back_to_a_template(service, wechat_standin, aredis):
     await account.set_template_id(aredis, "TPL-reminder")
-    await activity.touch(aredis, "o-sec-1")       # our record says inside; WeChat says the window has closed
+    await wrote_recently(aredis, "o-sec-1")       # our record says inside; WeChat says the window has closed
     wechat_standin.fail("message/custom/send", 45015)
     [(ident, _)] = await queue_messages(service, [note(1)])
     msg = await settled(service, ident)

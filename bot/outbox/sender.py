@@ -48,7 +48,9 @@ class Sender:
     async def stop(self) -> None:
         self.stopping = True
         self.pace.wake()
-        if self._loop_task:
+        if self._loop_task:            # a claim waiting on a hung Redis must not hold the shutdown up
+            if not (await asyncio.wait({self._loop_task}, timeout=5))[0]:
+                self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
         if self.tasks:
             done, pending = await asyncio.wait(self.tasks, timeout=self.config.stop_wait)

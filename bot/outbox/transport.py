@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis.asyncio as aioredis
 
@@ -59,15 +59,11 @@ class Transport:
     def __init__(self, api: WeChatApi, redis: aioredis.Redis, outbox: Outbox, config: OutboxConfig):
         self.api, self.redis, self.outbox, self.config = api, redis, outbox, config
 
-    @property
-    def send_lease(self) -> float:
-        return self.config.lease
-
     async def deliver(self, claim: Claim) -> Outcome | None:
         """The outcome to record; None when the claim was taken away (cancelled, or another process's now)."""
         msg = claim.msg
         if self.api.console:
-            if not await self.outbox.begin(claim, self.send_lease, "console"):
+            if not await self.outbox.begin(claim, self.config.lease, "console"):
                 return None
             log.info("outbox (console mode) #%s to %s [%s]: %s", claim.id, mask(msg["to"]), msg.get("kind"),
                      " ".join(msg.get("text", "").split())[:300])
@@ -78,18 +74,18 @@ class Transport:
             outcome = await self._attempt(claim, "custom")
             if outcome is not None and outcome.status == "fallback":
                 if not template:
-                    return Outcome("failed", "对方超过 48 小时未与公众号互动（" + outcome.error + "），且未配置模板消息："
-                                   "请在管理后台填写模板消息 ID 后重发")
+                    return Outcome("failed", f"对方超过 48 小时未与公众号互动（{outcome.error}），且未配置模板消息："
+                                   "请在管理后台“微信公众号”页面填写模板 ID 后重发")
                 note = f"客服消息不可用（{outcome.error}），已改发模板消息"
                 outcome = await self._attempt(claim, "template", template)
                 if outcome is not None and not outcome.note:
-                    outcome = Outcome(**{**outcome.__dict__, "note": note})
+                    outcome = replace(outcome, note=note)
             return outcome
         return await self._attempt(claim, "template", template)
 
     async def _attempt(self, claim: Claim, channel: str, template: str = "") -> Outcome | None:
         msg = claim.msg
-        if not await self.outbox.begin(claim, self.send_lease, channel):
+        if not await self.outbox.begin(claim, self.config.lease, channel):
             return None
         try:
             if channel == "custom":
@@ -122,5 +118,5 @@ class Transport:
         if e.category is Category.TOKEN:
             return Outcome("failed", f"微信拒绝了 access_token（{what}，已刷新并重试一次）：请检查公众号配置后重发")
         if e.code == 40037:
-            return Outcome("failed", "模板消息 ID 无效（40037）：请在管理后台核对模板消息 ID 后重发")
+            return Outcome("failed", "模板 ID 无效（40037）：请在管理后台“微信公众号”页面核对后重发")
         return Outcome("failed", f"微信拒绝发送：{e}")
