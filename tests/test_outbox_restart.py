@@ -15,10 +15,12 @@ from .outbox_support import (admin_call, aredis, bind_all, eventually, service_e
 from .test_restart import _free_port
 
 
-def stop(proc, sig=signal.SIGTERM) -> int:
+async def stop(proc, sig=signal.SIGTERM) -> int:
+    """Waits in a thread: the stand-in runs on this event loop and must answer what the stopping service
+    still sends."""
     if proc.poll() is None:
         proc.send_signal(sig)
-    return proc.wait(15)
+    return await asyncio.to_thread(proc.wait, 15)
 
 
 async def meeting_with_bound_secretaries(base: str, aredis, n: int) -> dict:
@@ -41,11 +43,11 @@ async def test_a_reminder_fires_once_per_person_across_sigterm_and_kill_9(tmp_pa
             "text": "请提交述职报告", "meeting": m["id"], "audience": "secretaries", "urgent": True,
             "at": datetime.fromtimestamp(due, CHINA).isoformat()})
         assert status == 201, body
-        assert stop(proc) == 0                                      # SIGTERM: a clean stop
+        assert await stop(proc) == 0                                      # SIGTERM: a clean stop
         proc = await start_service(env, port, log)
         await asyncio.sleep(max(0.0, due - 1.0 - time.time()))
         assert wechat_standin.delivered == []
-        stop(proc, signal.SIGKILL)                                  # kill -9 just before it is due
+        await stop(proc, signal.SIGKILL)                                  # kill -9 just before it is due
         await asyncio.sleep(max(0.0, due + 0.5 - time.time()))
         proc = await start_service(env, port, log)
         await eventually(lambda: len(wechat_standin.delivered) >= 5, timeout=20)
@@ -55,28 +57,34 @@ async def test_a_reminder_fires_once_per_person_across_sigterm_and_kill_9(tmp_pa
         assert rec["status"] == "done" and rec["fired"] == 1
         assert [d["status"] for d in rec["deliveries"]] == ["sent"] * 5
     finally:
-        stop(proc)
+        await stop(proc)
     assert "Traceback" not in log.read_text()
 
 
-async def test_two_service_processes_send_each_message_once(tmp_path, wechat_standin, redis_server, aredis):
+async def test_two_service_processes_send_each_message_once_and_a_sigterm_finishes_its_sends(
+        tmp_path, wechat_standin, redis_server, aredis):
     ports = [_free_port(), _free_port()]
-    env = service_env(tmp_path, wechat_standin, redis_server.url, OUTBOX_RATE="200")
+    env = service_env(tmp_path, wechat_standin, redis_server.url, OUTBOX_RATE="40")
     procs = [await start_service(env, p, tmp_path / f"service{p}.log") for p in ports]
     try:
         bases = [f"http://127.0.0.1:{p}" for p in ports]
         m = await meeting_with_bound_secretaries(bases[0], aredis, 40)
+        wechat_standin.delay("message/custom/send", 0.05)
         for n, base in enumerate(bases):                      # each process schedules one reminder for all 40
             status, body = await admin_call("POST", f"{base}/api/admin/reminders", {
                 "text": f"第 {n} 条提醒", "meeting": m["id"], "audience": "secretaries", "urgent": True})
             assert status == 201, body
+        await eventually(lambda: len(wechat_standin.delivered) >= 20)
+        assert await stop(procs[0]) == 0                      # SIGTERM mid-drain: its sends in flight finish
         await eventually(lambda: len(wechat_standin.delivered) >= 80, timeout=30)
         await asyncio.sleep(1.5)
         assert Counter((d.to, d.text) for d in wechat_standin.delivered) == {
             (f"o-{i}", f"【提醒】重启演练\n第 {n} 条提醒"): 1 for i in range(1, 41) for n in range(2)}
+        _, listed = await admin_call("GET", f"{bases[1]}/api/admin/outbox?meeting={m['id']}")
+        assert listed["counts"] == {"queued": 0, "sent": 80, "failed": 0, "skipped": 0, "uncertain": 0}
     finally:
         for proc in procs:
-            stop(proc)
+            await stop(proc)
 
 
 async def test_a_process_killed_while_its_request_is_at_wechat_leaves_the_message_uncertain(
@@ -91,7 +99,7 @@ async def test_a_process_killed_while_its_request_is_at_wechat_leaves_the_messag
         status, body = await admin_call("POST", f"{base}/api/admin/reminders", {
             "text": "请提交整改清单", "meeting": m["id"], "audience": "secretaries", "urgent": True})
         await eventually(lambda: wechat_standin.calls["message/custom/send"] == 1)
-        stop(proc, signal.SIGKILL)                        # the request has left; the process dies before the answer
+        await stop(proc, signal.SIGKILL)                        # the request has left; the process dies before the answer
         wechat_standin.delay("message/custom/send", None)
         proc = await start_service(env, port, log)
 
@@ -107,4 +115,4 @@ async def test_a_process_killed_while_its_request_is_at_wechat_leaves_the_messag
         assert status == 200 and shown["status"] == "queued"
         await eventually(lambda: wechat_standin.calls["message/custom/send"] == 2)
     finally:
-        stop(proc)
+        await stop(proc)
