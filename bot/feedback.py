@@ -26,8 +26,8 @@ import scoring
 from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError, json_response, read_json
+from voting.keys import meeting_keys
 from voting.meetings import Meeting, load_meeting
-from voting.state import meeting_state
 
 from .appkeys import WECHAT_API
 from .bindings import bindings, bound_openids, mask
@@ -105,7 +105,7 @@ async def feedback_api(request: web.Request) -> web.Response:
     redis = request.app[REDIS]
     meeting = await load_meeting(redis, request.match_info["id"])
     comments = _comments(await read_json(request, request.app[SETTINGS].max_json_body * 16), meeting)
-    if (await meeting_state(redis, meeting))["open"]:
+    if await redis.scard(meeting_keys(meeting.id).open):
         raise ApiError(409, "仍有测评正在进行，请先结束全部测评，再反馈本人")
     rules = scoring.load_rules(meeting.preset)
     rows = results.results_json(meeting, await results.graded(redis, meeting))
