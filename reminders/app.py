@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.appkeys import OUTBOX_CONFIG
-from voting.appkeys import REDIS
+from voting.appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS
 
 from . import routes
 from .appkeys import REMINDER_CONFIG, REMINDERS, SCHEDULER
@@ -21,6 +21,8 @@ def setup(app: web.Application) -> None:
     if REMINDER_CONFIG in app:
         return
     app[REMINDER_CONFIG] = ReminderConfig()
+    app.setdefault(MEETING_PAGES, []).append(("提醒", "/admin/reminders?meeting={id}"))
+    app.setdefault(CONSOLE_PAGES, []).append(("提醒", "/admin/reminders"))
     routes.setup_routes(app)
     app.cleanup_ctx.append(scheduler_ctx)
 

@@ -1,5 +1,6 @@
 """The organizer's console pages for messages, in headless Chromium: a reminder set from a document's preset
-reaches the bound secretaries (console mode: shown in the outbox), and a failed message can be resent."""
+reaches the bound secretaries (console mode: shown in the outbox); 反馈本人 from the meeting's page."""
+import re
 import socket
 
 import pytest
@@ -8,7 +9,7 @@ from playwright.async_api import expect
 from bot.appkeys import OUTBOX
 
 from .helpers import ADMIN_TOKEN, Api
-from .outbox_support import aredis, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
 from .test_pages_browser import browser  # noqa: F401 (a fixture: Chromium, failing on any JavaScript error)
 
 
@@ -68,3 +69,24 @@ async def test_a_bad_reminder_is_explained_on_the_page(browser, site, aiohttp_cl
     await page.get_by_role("button", name="设置提醒").click()
     await expect(page.locator("#message")).to_contain_text("提醒时间已过（2020-01-01 09:00，北京时间）")
     assert (await api.admin("GET", "/api/admin/reminders"))["reminders"] == []
+
+
+async def test_feedback_from_the_meeting_page_with_the_chairs_comment(browser, site, aiohttp_client, aredis):
+    api = Api(await aiohttp_client(site))
+    m = await assessed_meeting(api, {"s1": [9, 9], "s2": [8, 7]}, {"s1": [("调研不够", "")]})
+    await bind_all(aredis, m["id"], {"s1": ["o-zhang-0001"]})
+    page = await (await browser.new_context(locale="zh-CN")).new_page()
+    base = str(site.make_url("")).rstrip("/")
+    await page.goto(f"{base}/admin/meetings/{m['id']}?token={ADMIN_TOKEN}")
+    await expect(page.get_by_role("link", name="提醒")).to_have_attribute("href", f"/admin/reminders?meeting={m['id']}")
+    await page.get_by_role("link", name="反馈本人 · 发件箱").click()
+    await page.get_by_label("张三").fill("抓党建思路清晰，整改要见实效")
+    await page.get_by_role("button", name="反馈本人").click()
+    result = page.locator("#feedback-result")
+    await expect(result).to_contain_text("已加入发送队列 1 条")
+    await expect(result.get_by_role("link", name="李四")).to_have_attribute("href", re.compile(r"/feedback/.+/s2\?t="))
+    await expect(result).to_contain_text("没有评议结果、未反馈：王五")
+    await expect(page.locator("#rows")).to_contain_text("领导点评：抓党建思路清晰，整改要见实效")
+    await expect(page.locator("#rows")).to_contain_text("已发送")
+    await page.get_by_role("button", name="反馈本人").click()
+    await expect(result).to_contain_text("此前已反馈 1 条，不再重复")

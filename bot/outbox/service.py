@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from voting.appkeys import REDIS, SETTINGS
+from voting.appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
 
 from ..appkeys import OUTBOX, OUTBOX_CONFIG, OUTBOX_SENDER, WECHAT_API
 from . import routes
@@ -18,6 +18,8 @@ def setup(app: web.Application) -> None:
     """After bot's api_ctx: the sender needs the WeChat facade, and stops before it closes."""
     settings = app[SETTINGS]
     app[OUTBOX_CONFIG] = OutboxConfig(rate=settings.outbox_rate, lease=settings.outbox_lease)
+    app.setdefault(MEETING_PAGES, []).append(("反馈本人 · 发件箱", "/admin/outbox?meeting={id}"))
+    app.setdefault(CONSOLE_PAGES, []).append(("发件箱", "/admin/outbox"))
     routes.setup_routes(app)
     app.cleanup_ctx.append(outbox_ctx)
 
