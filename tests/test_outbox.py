@@ -16,6 +16,7 @@ from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
 from bot.outbox.service import queue_messages
 from voting.appkeys import REDIS
 from voting.embedded_redis import EmbeddedRedis
+from voting.settings import Settings
 
 from .helpers import Api
 from .outbox_support import aredis, bind_all, eventually, make_app, wrote_recently  # noqa: F401 (aredis: a fixture)
@@ -297,3 +298,11 @@ async def test_a_redis_outage_is_waited_out_quietly_and_nothing_is_lost_or_doubl
         server.stop()
     ours = [r for r in caplog.records if r.name.startswith(("bot.outbox", "reminders"))]
     assert not [r for r in ours if r.exc_info] and len(ours) < 10
+
+
+@pytest.mark.parametrize("env, words", [({"OUTBOX_RATE": "abc"}, "OUTBOX_RATE"), ({"OUTBOX_RATE": "0"}, "OUTBOX_RATE"),
+                                        ({"OUTBOX_RATE": "１０"}, "OUTBOX_RATE"), ({"OUTBOX_LEASE": "0.5"}, "OUTBOX_LEASE")])
+def test_a_wrong_outbox_setting_stops_the_service_naming_it(env, words):
+    with pytest.raises(ValueError, match=words):
+        Settings.from_env(env)
+    assert Settings.from_env({"OUTBOX_RATE": "2.5", "OUTBOX_LEASE": "30"}).outbox_rate == 2.5
