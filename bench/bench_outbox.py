@@ -36,16 +36,16 @@ from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench_ballots import ADMIN, ADMIN_TOKEN  # noqa: E402
 from bot import account, activity, bindings  # noqa: E402
 from tests.wechat_standin import WeChatStandIn  # noqa: E402
 from voting.embedded_redis import EmbeddedRedis, _free_port  # noqa: E402
 
-ADMIN_TOKEN = "bench-admin-token"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PER_MEETING = 500
 
 
 async def call(http: aiohttp.ClientSession, method: str, url: str, **kw) -> dict:
+    """Not bench_ballots.admin_call: that one blocks the event loop, which here also runs WeChat's stand-in."""
     async with http.request(method, url, headers=kw.pop("headers", ADMIN), **kw) as r:
         body = await r.json()
         assert r.status < 300, (url, r.status, body)
