@@ -22,7 +22,6 @@ import time
 import aiohttp_jinja2
 from aiohttp import web
 
-import scoring
 from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError, json_response, read_json
@@ -44,10 +43,6 @@ def snapshot_key(mid: str) -> str:
     return "{m:%s}:feedback" % mid
 
 
-def mean_text(rules, row: dict) -> str:
-    """The mean as every page shows it: the row's `mean_text` when results_json carries it, else scoring's one
-    formatter (enough digits never to contradict a band: 8.9995 is not "9.00")."""
-    return row.get("mean_text") or scoring.mean_text(row.get("mean"), rules) or "—"
 
 
 def _comments(body: dict, meeting: Meeting) -> dict[str, str]:
@@ -71,12 +66,12 @@ def _comments(body: dict, meeting: Meeting) -> dict[str, str]:
     return out
 
 
-def _snapshot(rules, row: dict, dianping: str) -> dict:
+def _snapshot(row: dict, dianping: str) -> dict:
     overridden = bool(row.get("override_reason"))
     return {"name": row.get("name", ""), "org": row.get("org", ""),
             "grade": row.get("final_grade") or row.get("grade") or "未评定",
             "proposed": row.get("grade") if overridden else "", "override_reason": row.get("override_reason", ""),
-            "mean": mean_text(rules, row), "votes": int(row.get("votes") or 0), "dianping": dianping,
+            "mean": row["mean_text"] or "—", "votes": int(row.get("votes") or 0), "dianping": dianping,
             "consequence": row.get("consequence") or "", "at": int(time.time()), "messaged": False}
 
 
@@ -107,7 +102,6 @@ async def feedback_api(request: web.Request) -> web.Response:
     comments = _comments(await read_json(request, request.app[SETTINGS].max_json_body * 16), meeting)
     if await redis.scard(meeting_keys(meeting.id).open):
         raise ApiError(409, "仍有测评正在进行，请先结束全部测评，再反馈本人")
-    rules = scoring.load_rules(meeting.preset)
     rows = results.results_json(meeting, await results.graded(redis, meeting))
     bound, _ = await bindings(redis, meeting.id)
     kept = {sid: json.loads(v) for sid, v in (await redis.hgetall(snapshot_key(meeting.id))).items()}
@@ -120,7 +114,7 @@ async def feedback_api(request: web.Request) -> web.Response:
             continue
         snap = kept.get(sid)
         if snap is None or not snap.get("messaged"):
-            snap = _snapshot(rules, row, comments.get(sid, (snap or {}).get("dianping", "")))
+            snap = _snapshot(row, comments.get(sid, (snap or {}).get("dianping", "")))
         accounts = bound.get(sid, [])
         snap["messaged"] = snap["messaged"] or bool(accounts)
         snapshots[sid] = json.dumps(snap, ensure_ascii=False)

@@ -10,7 +10,6 @@ import pandas as pd
 import redis.asyncio as aioredis
 
 import scoring
-from scoring.text import fmt_mean, fmt_pct
 
 from .decisions import load_decisions
 from .keys import meeting_keys
@@ -76,10 +75,7 @@ def display(rules: scoring.Rules, mean: float | None, low_share: float | None) -
     """The one way a mean and a 一般/差 share are written, on every page and screen: as many digits as it takes
     never to cross a band edge (a 较好 mean of 8.995 is "8.995", never "9.00"; 004 §五(四)). Pages show these
     texts and never round by themselves."""
-    bands = rules.bands
-    thresholds = [rules.low_share] if rules.low_share is not None else []
-    return {"mean_text": "" if mean is None else fmt_mean(mean, [bands.hao, bands.jiaohao, bands.yiban]),
-            "low_share_text": "" if low_share is None else fmt_pct(low_share, thresholds)}
+    return {"mean_text": scoring.mean_text(mean, rules), "low_share_text": scoring.share_text(low_share, rules)}
 
 
 def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
