@@ -62,6 +62,8 @@ async def sweeper_ctx(app: web.Application):
                 await sweep(app[REDIS])
             except (RedisError, OSError, asyncio.TimeoutError) as e:    # Redis away: try again next time
                 log.warning("paperwork overdue sweep skipped: %s", e)
+            except Exception:                  # a bug: say so, and keep sweeping
+                log.exception("paperwork overdue sweep failed")
             await asyncio.sleep(app.get(SWEEP_INTERVAL, SWEEP_EVERY))
 
     task = asyncio.create_task(loop())

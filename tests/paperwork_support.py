@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 
 import docx
 
@@ -63,3 +64,13 @@ def token_of(link: str) -> str:
 
 def path_of(link: str) -> str:
     return link.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+async def serve(aiohttp_server, settings):
+    """The service on a real free port with PUBLIC_URL pointing at it (WeChat's redirects and the browser come
+    back to it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return await aiohttp_server(app_with_paperwork(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
+                                port=port)

@@ -2,14 +2,13 @@
 网页授权 redirects against the stand-in, with its own cookies; the account was bound by scanning the
 secretary's binding QR (a signed, encrypted push to /wechat)."""
 import itertools
-import socket
 import time
 
 import aiohttp
 import pytest
 
 from .helpers import Api
-from .paperwork_support import PASSES, app_with_paperwork
+from .paperwork_support import PASSES, serve
 
 ZHANG = "oZhangSan000000000000000001"
 STRANGER = "oStranger000000000000000002"
@@ -18,11 +17,7 @@ _clock = itertools.count(int(time.time()) - 50)
 
 @pytest.fixture
 async def site(aiohttp_server, wechat_settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = app_with_paperwork(wechat_settings.with_(public_url=f"http://127.0.0.1:{port}", port=port))
-    return await aiohttp_server(app, port=port)
+    return await serve(aiohttp_server, wechat_settings)
 
 
 @pytest.fixture
