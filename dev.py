@@ -2,7 +2,8 @@
 """Set up what a fresh machine lacks, then run: `python3 dev.py demo | serve | test [pytest args]`.
 
 Needs only Python 3.11+. Creates .venv and installs the project with its test extras (again only when
-pyproject.toml changed). For `test`, installs Debian's chromium when running as root and it is missing.
+pyproject.toml changed). For `test`, installs Debian's chromium and a Chinese font (fonts-noto-cjk: without it
+every Chinese character renders as a box) when running as root and they are missing.
 """
 import hashlib
 import os
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 CHROMIUM = "/usr/bin/chromium"
+CJK_FONT_DIR = "/usr/share/fonts/opentype/noto"      # where Debian's fonts-noto-cjk puts NotoSansCJK-*.ttc
 
 
 def ensure_venv() -> None:
@@ -32,18 +34,28 @@ def ensure_venv() -> None:
     stamp.write_text(wanted)
 
 
-def ensure_chromium() -> None:
-    if shutil.which("chromium") or os.path.exists(CHROMIUM):
+def _has_cjk_font() -> bool:
+    if shutil.which("fc-list"):
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+        return bool(found.stdout.strip())
+    return any(Path(CJK_FONT_DIR).glob("NotoSansCJK*"))
+
+
+def ensure_browser() -> None:
+    """Debian's chromium and fonts-noto-cjk, installed together (as root, non-interactive, stdin closed)."""
+    packages = [name for name, present in (("chromium", shutil.which("chromium") or os.path.exists(CHROMIUM)),
+                                           ("fonts-noto-cjk", _has_cjk_font())) if not present]
+    if not packages:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing chromium (Debian package) for the browser tests ...", flush=True)
+        print(f"installing {' '.join(packages)} (Debian packages) for the browser tests ...", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True,
+                       env=env, stdin=subprocess.DEVNULL)
     else:
-        print("note: chromium is not installed, browser tests will be skipped "
-              "(sudo apt-get install chromium)", flush=True)
+        print(f"note: {' and '.join(packages)} not installed; browser tests will be skipped or fail "
+              f"(sudo apt-get install {' '.join(packages)})", flush=True)
 
 
 def main() -> None:
@@ -55,7 +67,7 @@ def main() -> None:
     os.chdir(ROOT)
     ensure_venv()
     if command == "test":
-        ensure_chromium()
+        ensure_browser()
         args = [str(PYTHON), "-m", "pytest", *rest]
     else:
         args = [str(PYTHON), "-m", "voting", command, *rest]

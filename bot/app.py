@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from voting.appkeys import ACCOUNT_RESOLVERS, JOIN_QR, REDIS, SETTINGS
+from voting.appkeys import ACCOUNT_RESOLVERS, CONSOLE_PAGES, JOIN_QR, MEETING_PAGES, REDIS, SETTINGS
 from voting.errors import ApiError
 
 from . import admin_api, join_pages, oauth, pages, qr, webhook
@@ -29,6 +29,8 @@ def setup(app: web.Application) -> None:
     app[JOIN_QR] = qr.join_qr
     app[ACCOUNT_RESOLVERS] = {**app.get(ACCOUNT_RESOLVERS, {}), "wx_code": wx_code_account}
     app.middlewares.append(wechat_errors)
+    app.setdefault(MEETING_PAGES, []).append(("微信绑定", "/admin/meetings/{id}/wechat"))
+    app.setdefault(CONSOLE_PAGES, []).append(("微信公众号", "/admin/wechat"))
     webhook.setup_routes(app)
     oauth.setup_routes(app)
     join_pages.setup_routes(app)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from voting.appkeys import REDIS, SETTINGS
+from voting.appkeys import REDIS
 from voting.errors import ApiError, read_form
 from voting.join import join, known_account
 from voting.limits import client_address
 from voting.meetings import Meeting, load_meeting
-from voting.pages import voter_cookie
+from voting.pages import joined_response
 
 from .oauth import account_of, read_meeting_state, require_user
 
@@ -34,13 +34,6 @@ def _page(request: web.Request, meeting: Meeting, present: str = "", error: str 
         status=status)
 
 
-def _to_ballot(request: web.Request, meeting: Meeting, token: str) -> web.HTTPSeeOther:
-    resp = web.HTTPSeeOther(f"/m/{meeting.id}")
-    resp.set_cookie(voter_cookie(meeting.id), token, max_age=request.app[SETTINGS].voter_token_ttl,
-                    httponly=True, samesite="Lax", path="/")
-    return resp
-
-
 async def join_page(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     user = await require_user(request)
@@ -48,14 +41,14 @@ async def join_page(request: web.Request) -> web.Response:
     present = request.query.get("p", "")
     if await known_account(request.app, meeting, account):
         result = await join(request.app, meeting, None, account=account)
-        raise _to_ballot(request, meeting, result["token"])
+        raise joined_response(request, meeting, result["token"])
     if meeting.eligibility == "open":
         if not _present(request, meeting, present):
             return _page(request, meeting, expired=True, status=403)
         if not meeting.voter_groups:
             result = await join(request.app, meeting, None, account=account, present=True,
                                 remote=client_address(request))
-            raise _to_ballot(request, meeting, result["token"])
+            raise joined_response(request, meeting, result["token"])
     return _page(request, meeting, present)
 
 
@@ -72,7 +65,7 @@ async def join_form(request: web.Request) -> web.Response:
                             remote=client_address(request), account=account_of(user), present=is_present)
     except ApiError as e:
         return _page(request, meeting, present, e.message, code, e.status)
-    raise _to_ballot(request, meeting, result["token"])
+    raise joined_response(request, meeting, result["token"])
 
 
 def setup_routes(app: web.Application) -> None:

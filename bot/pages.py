@@ -32,6 +32,13 @@ async def account_page(request: web.Request) -> web.Response:
 
 
 @admin_page
+async def bindings_page(request: web.Request) -> web.Response:
+    meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
+    return aiohttp_jinja2.render_template("admin_bindings.html", request, {
+        "meeting": meeting, "console": request.app[WECHAT_API].console})
+
+
+@admin_page
 async def bind_sheet(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     bound, _ = await bindings.bindings(request.app[REDIS], meeting.id)
@@ -59,4 +66,5 @@ async def bind_page(request: web.Request) -> web.Response:
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/admin/wechat", account_page)
     app.router.add_get("/admin/meetings/{id}/bind-sheet", bind_sheet)
+    app.router.add_get("/admin/meetings/{id}/wechat", bindings_page)
     app.router.add_get("/wx/bind/{id}/{sid}", bind_page)

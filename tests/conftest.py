@@ -62,3 +62,8 @@ def wechat_settings(settings, wechat_standin) -> Settings:
 def push(wechat_standin) -> WeChatPush:
     """What WeChat's servers post to /wechat, signed (and encrypted) for the stand-in's account."""
     return WeChatPush.of(wechat_standin)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="keep the browser tests' screenshots in DIR (default: each test's tmp_path/screenshots)")

@@ -26,8 +26,8 @@ def form(files: dict, **fields) -> aiohttp.FormData:
     return data
 
 
-async def upload(client, files, status=201, **fields):
-    resp = await client.post("/api/admin/meetings/import", data=form(files, **fields), headers=ADMIN)
+async def upload(client, files, status=201, path="/api/admin/meetings/import", **fields):
+    resp = await client.post(path, data=form(files, **fields), headers=ADMIN)
     body = await resp.json()
     assert resp.status == status, body
     return body
@@ -82,3 +82,60 @@ async def test_import_needs_a_file_and_multipart(client):
     assert resp.status == 415 and "multipart" in (await resp.json())["error"]
     body = await upload(client, {}, status=400, title="会")
     assert "缺少述职书记名单文件" in body["error"]
+
+
+async def preview(client, files, status=200, **fields):
+    """The console's first step: what would be imported, created nothing."""
+    return await upload(client, files, status, "/api/admin/meetings/import/preview", **fields)
+
+
+async def test_header_variants_are_recognised(client):
+    """序号/书记姓名/所在党组织/述职形式 is as common as 姓名/党组织名称/述职方式; 职务 and 联系电话 are not read."""
+    sheet = xlsx([["序号", "书记姓名", "所在党组织", "述职形式", "联系电话"],
+                  [1, "巴音希里", "巴音希里嘎查党支部", "现场", "138"], [2, "王建国", "芒哈图嘎查党支部", "书面"]])
+    m = await upload(client, {"secretaries": ("书记.xlsx", sheet)}, title="会")
+    assert [(s["name"], s["org"], s["method"]) for s in m["secretaries"]] == [
+        ("巴音希里", "巴音希里嘎查党支部", "现场述职"), ("王建国", "芒哈图嘎查党支部", "书面述职")]
+    assert m["warnings"] == ["书记.xlsx 中以下列未导入：联系电话"]
+    sheet = "姓 名,单位（全称）,述职方式*\n张三,第一党支部,现场述职\n".encode()
+    m = await upload(client, {"secretaries": ("书记.csv", sheet)}, title="会")
+    assert (m["secretaries"][0]["org"], m["warnings"]) == ("第一党支部", [])
+
+
+async def test_missing_org_column_is_said_before_the_meeting_is_created(client):
+    """Without a 党组织 column the official tables (002 附件2 党支部名称) would be blank: the preview says so,
+    creates nothing, and the organizer may still go on."""
+    sheet = xlsx([["序号", "姓名"], [1, "张三"], [2, "李四"]])
+    body = await preview(client, {"secretaries": ("书记.xlsx", sheet)}, title="会", mode="batch")
+    assert [s["name"] for s in body["secretaries"]] == ["张三", "李四"] and body["mode"] == "batch"
+    assert any("没有「党组织名称」列" in w and "党支部名称" in w for w in body["warnings"])
+    assert any("没有「述职方式」列" in w for w in body["warnings"])
+    resp = await client.get("/api/admin/meetings", headers=ADMIN)
+    assert (await resp.json())["meetings"] == []                      # the preview created nothing
+    m = await upload(client, {"secretaries": ("书记.xlsx", sheet)}, title="会")
+    assert m["secretaries"][0]["org"] == "" and len(m["warnings"]) == 2
+
+
+async def test_org_from_the_title_column_when_there_is_no_org_column(client):
+    sheet = xlsx([["姓名", "职务", "述职方式"], ["张三", "上海庙村党支部书记", "现场述职"], ["李四", "镇长", "现场述职"]])
+    body = await preview(client, {"secretaries": ("书记.xlsx", sheet)}, title="会")
+    assert [s["org"] for s in body["secretaries"]] == ["上海庙村党支部", ""]
+    assert any("取自「职务」列" in w for w in body["warnings"])
+
+
+async def test_video_is_recorded_as_online_and_unknown_methods_are_refused(client, api):
+    """004 §五(三): 线上和线下相结合或书面述职. 视频/网络 are 线上述职, said once with the rows; 电话 is refused."""
+    sheet = "姓名,党组织名称,述职方式\n张三,一支部,视频\n李四,二支部,网络述职\n王五,三支部,\n".encode()
+    body = await preview(client, {"secretaries": ("书记.csv", sheet)}, title="会")
+    assert [s["method"] for s in body["secretaries"]] == ["线上述职", "线上述职", "现场述职"]
+    assert "书记.csv 第 2 行述职方式「视频」按「线上述职」记录" in " ".join(body["warnings"])
+    assert any("第 4 行「述职方式」为空" in w for w in body["warnings"])
+    bad = "姓名,党组织名称,述职方式\n张三,一支部,电话\n".encode()
+    body = await preview(client, {"secretaries": ("书记.csv", bad)}, status=400, title="会")
+    assert body["error"].startswith("书记.csv 第 2 行的述职方式「电话」无法识别")
+    # the JSON API follows the same rule
+    m = await api.create_meeting(secretaries=[{"name": "张三", "method": "视频"}, {"name": "李四", "method": "书面"}])
+    assert [s["method"] for s in m["secretaries"]] == ["线上述职", "书面述职"]
+    assert m["warnings"] == ["述职方式「视频」按「线上述职」记录（第 1 位）"]
+    body = await api.create_meeting(status=400, secretaries=[{"name": "张三", "method": "电话"}])
+    assert "第 1 位述职书记的述职方式「电话」无法识别" in body["error"]

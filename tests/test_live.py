@@ -52,7 +52,7 @@ async def test_screen_sees_each_vote_and_window(client, api):
     token = await api.join(m)
     await api.cast(m["id"], token, "s1", 9)
     state = await screen.until(lambda s: s["votes"]["s1"] == 1)
-    assert state["dist"]["s1"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0] and state["voted"] == 1
+    assert "dist" not in state and state["voted"] == 1           # turnout only before release (DESIGN.md §3)
     assert "results" not in state
 
 
@@ -122,10 +122,13 @@ async def test_released_results_reach_the_screen(client, api):
     await api.open(m["id"])
     token = await api.join(m)
     await api.cast(m["id"], token, "s1", 10)
+    await api.close(m["id"], "s1")
     screen = await stream(client, m["id"])
     await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
     state = await screen.until(lambda s: s["released"])
-    assert [(r["name"], r["grade"]) for r in state["results"]] == [("张三", "好"), ("李四", ""), ("王五", "")]
+    assert [(r["name"], r.get("grade"), r.get("mean_text")) for r in state["results"]] == [
+        ("张三", "好", "10.00"), ("李四", None, None), ("王五", None, None)]     # still open: no score shown
+    assert [r["closed"] for r in state["results"]] == [True, False, False]
     body = await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", 400, json={"released": "yes"})
     assert "released" in body["error"]
 

@@ -85,6 +85,7 @@ async def test_kill_9_redis_under_load_every_acknowledged_ballot_counted_once(tm
     log = log_path.read_text()
     assert "Traceback" not in log
     assert log.count("Redis is not answering") == 1 and log.count("Redis answers again") == 1
+    assert len([line for line in log.splitlines() if " WARNING " in line or " ERROR " in line]) <= 5, log
     assert len(log.encode()) < 20_000
 
 

@@ -14,7 +14,7 @@ from aiohttp import web
 import scoring
 from scoring import export
 
-from . import decisions, importer, results
+from . import decisions, deadlines, deletion, importer, results, screen_pages
 from .appkeys import REDIS, SCRIPTS, SETTINGS
 from .embedded_redis import EmbeddedRedisError
 from .errors import ApiError, json_response, read_json
@@ -62,14 +62,17 @@ async def _meeting(request: web.Request) -> Meeting:
 
 async def create(request: web.Request) -> web.Response:
     data = await read_json(request, request.app[SETTINGS].max_json_body * 64)
-    meeting = await create_meeting(request.app[REDIS], parse_meeting(data))
-    return json_response(describe(request.app[SETTINGS], meeting), status=201)
+    spec = parse_meeting(data)
+    meeting = await create_meeting(request.app[REDIS], spec)
+    return json_response(describe(request.app[SETTINGS], meeting) | {"warnings": spec.warnings}, status=201)
 
 
 async def import_files(request: web.Request) -> web.Response:
     data = await importer.read_upload(request)
-    meeting = await create_meeting(request.app[REDIS], parse_meeting(data))
-    return json_response(describe(request.app[SETTINGS], meeting), status=201)
+    spec = parse_meeting(data)
+    meeting = await create_meeting(request.app[REDIS], spec)
+    return json_response(describe(request.app[SETTINGS], meeting) | {"warnings": data["warnings"] + spec.warnings},
+                         status=201)
 
 
 async def index(request: web.Request) -> web.Response:
@@ -79,7 +82,7 @@ async def index(request: web.Request) -> web.Response:
 async def detail(request: web.Request) -> web.Response:
     meeting = await _meeting(request)
     data = describe(request.app[SETTINGS], meeting)
-    data["state"] = await meeting_state(request.app[REDIS], meeting)
+    data["state"] = await meeting_state(request.app[REDIS], meeting, request.app[SETTINGS].anonymity_min_group)
     return json_response(data)
 
 
@@ -93,7 +96,7 @@ async def change_window(app: web.Application, meeting: Meeting, action: str, sid
         raise ApiError(409, f"一述一评：请先结束「{name}」的测评，再开启下一位", open=[reply[1]])
     if reply[0] in WINDOW_ERRORS:
         raise ApiError(*WINDOW_ERRORS[reply[0]])
-    state = await meeting_state(app[REDIS], meeting)
+    state = await meeting_state(app[REDIS], meeting, app[SETTINGS].anonymity_min_group)
     return {"changed": int(reply[1]), "open": state["open"], "closed": state["closed"]}
 
 
@@ -131,7 +134,7 @@ async def results_view(request: web.Request) -> web.Response:
         "secretaries": results.results_json(meeting, graded),
         "quotas": [{"code": q.code, "ok": q.ok, "message": q.message}
                    for q in scoring.check_quotas(graded, rules)],
-        "state": await meeting_state(request.app[REDIS], meeting)})
+        "state": await meeting_state(request.app[REDIS], meeting, request.app[SETTINGS].anonymity_min_group)})
 
 
 async def qr(request: web.Request) -> web.Response:
@@ -244,3 +247,7 @@ def setup(app: web.Application) -> None:
     r.add_post("/api/admin/meetings/{id}/release", release)
     r.add_post("/api/admin/meetings/{id}/finalize", finalize)
     decisions.setup(app)
+    importer.setup(app)
+    deadlines.setup(app)
+    screen_pages.setup(app)
+    deletion.setup(app)

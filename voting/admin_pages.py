@@ -11,7 +11,7 @@ import scoring
 
 from .admin import describe
 from .admin_auth import admin_via, end_session, judge_token, same_site, start_session
-from .appkeys import REDIS, SETTINGS
+from .appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
 from .errors import read_form
 from .meetings import list_meetings, load_meeting
 from .qr import qr_svg
@@ -70,7 +70,8 @@ async def logout(request: web.Request) -> web.Response:
 async def index(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("admin_index.html", request, {
         "meetings": await list_meetings(request.app[REDIS]), "modes": MODES, "eligibility": ELIGIBILITY,
-        "presets": scoring.PRESETS, "default_preset": scoring.DEFAULT_PRESET})
+        "presets": scoring.PRESETS, "default_preset": scoring.DEFAULT_PRESET,
+        "pages": request.app.get(CONSOLE_PAGES, [])})
 
 
 @admin_page
@@ -78,7 +79,8 @@ async def meeting_page(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     info = describe(request.app[SETTINGS], meeting)
     return aiohttp_jinja2.render_template("admin_meeting.html", request, {
-        "meeting": meeting, "info": info, "modes": MODES, "ballot_qr": qr_svg(info["ballot_url"])})
+        "meeting": meeting, "info": info, "modes": MODES, "ballot_qr": qr_svg(info["ballot_url"]),
+        "pages": [(label, path.replace("{id}", meeting.id)) for label, path in request.app.get(MEETING_PAGES, [])]})
 
 
 @admin_page

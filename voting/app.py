@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import admin, admin_auth, live, pages, voter_api
+from . import admin, admin_auth, deadlines, live, pages, voter_api
 from .appkeys import REDIS, SETTINGS
 from .ballots import cast_api
 from .errors import error_middleware, json_response
@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> web.Application:
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(live.live_ctx)
+    app.cleanup_ctx.append(deadlines.deadline_ctx)
     app.on_shutdown.append(live.close_streams)
 
     app.router.add_get("/healthz", healthz)

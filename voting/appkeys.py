@@ -28,3 +28,7 @@ JOIN_QR: web.AppKey[Callable[[web.Application, Meeting, str], Awaitable[dict]]] 
 # field -> async (app, value) -> account identity (one account is one voter)
 ACCOUNT_RESOLVERS: web.AppKey[dict[str, Callable[[web.Application, object], Awaitable[str]]]] = \
     web.AppKey("account_resolvers")
+# Pages an extension adds to the organizer's console: (label, path); "{id}" in a path is the meeting's id.
+# MEETING_PAGES are linked from each meeting's page, CONSOLE_PAGES from the list of meetings.
+MEETING_PAGES: web.AppKey[list[tuple[str, str]]] = web.AppKey("meeting_pages")
+CONSOLE_PAGES: web.AppKey[list[tuple[str, str]]] = web.AppKey("console_pages")

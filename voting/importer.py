@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import unquote
 
 import pandas as pd
 from aiohttp import web
 
-from .errors import ApiError, read_form
-from .spec import DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars
+from .errors import ApiError, json_response, read_form
+from .spec import (DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars, method_error,
+                   method_renamed, normalize_method, parse_meeting)
 
+# Header variants seen in organizers' sheets; the first alias found wins (党组织名称 before 单位).
 SECRETARY_COLUMNS = {
-    "name": ("姓名", "书记姓名", "述职人", "述职书记", "name"),
-    "org": ("党组织名称", "党支部名称", "党组织", "党支部", "单位名称", "单位", "org", "organisation", "organization"),
-    "method": ("述职方式", "method"),
+    "name": ("姓名", "书记姓名", "述职人", "述职人姓名", "述职书记", "述职书记姓名", "党组织书记", "书记", "name"),
+    "org": ("党组织名称", "所在党组织", "所在党组织名称", "党支部名称", "所在党支部", "党组织", "党支部", "党委名称",
+            "党总支名称", "基层党组织", "单位名称", "所在单位", "单位", "工作单位", "部门", "org", "organisation",
+            "organization"),
+    "method": ("述职方式", "述职形式", "方式", "形式", "method"),
+    "title": ("职务", "现任职务", "职务名称", "党内职务", "title", "position"),
 }
 ROSTER_COLUMNS = {
     "group": ("类别", "人员类别", "身份", "参会身份", "群体", "group", "voter_group"),
     "name": ("姓名", "name"),
 }
+# Columns the tables need but that carry nothing for the import.
+IGNORED = {"序号", "编号", "no", "no."}
 HEADER_SEARCH_ROWS = 10
 
 
@@ -57,11 +65,17 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
     return frame.fillna("").map(lambda v: " ".join(str(v).split()))
 
 
+def header_cell(text: str) -> str:
+    """"书记姓名*", "姓 名", "党组织名称（全称）" read as 书记姓名, 姓名, 党组织名称."""
+    text = re.sub(r"[（(][^）)]*[）)]$", "", "".join(text.split()).replace("*", "").replace("＊", ""))
+    return text.lower()
+
+
 def locate(frame: pd.DataFrame, filename: str, columns: dict[str, tuple[str, ...]],
            required: str) -> tuple[int, dict[str, int]]:
     """The header row (the first that names the required column) and where each known column is."""
     for i in range(min(HEADER_SEARCH_ROWS, len(frame))):
-        cells = [c.lower() for c in frame.iloc[i]]
+        cells = [header_cell(c) for c in frame.iloc[i]]
         found = {}
         for key, aliases in columns.items():
             for alias in aliases:
@@ -74,32 +88,86 @@ def locate(frame: pd.DataFrame, filename: str, columns: dict[str, tuple[str, ...
     raise ApiError(400, f"{filename} 缺少「{columns[required][0]}」列（表头可写作：{names}）")
 
 
-def rows(frame: pd.DataFrame, filename: str, columns: dict, required: str):
-    """(excel row number, {key: text}) for each non-empty row under the header."""
-    header, where = locate(frame, filename, columns, required)
-    for i in range(header + 1, len(frame)):
+def rows(frame: pd.DataFrame, filename: str, columns: dict, required: str, header: dict | None = None):
+    """(excel row number, {key: text}) for each non-empty row under the header. `header`, when given,
+    receives "found" (the keys of the columns present) and "unused" (headers of columns not read)."""
+    at, where = locate(frame, filename, columns, required)
+    if header is not None:
+        header["found"] = set(where)
+        header["unused"] = [c for j, c in enumerate(frame.iloc[at]) if c and j not in where.values()
+                            and header_cell(c) not in IGNORED]
+    for i in range(at + 1, len(frame)):
         values = {key: frame.iat[i, col] for key, col in where.items()}
         if any(frame.iloc[i]):
             yield i + 1, values
 
 
-def secretaries(filename: str, data: bytes) -> list[dict]:
-    out, seen = [], {}
-    for row, v in rows(read_table(filename, data), filename, SECRETARY_COLUMNS, "name"):
+def org_from_title(title: str) -> str:
+    """职务 "上海庙村党支部书记" names the 党组织: 上海庙村党支部. Empty when it does not name one."""
+    org = re.sub(r"(党组织|第一|专职|副)?书记$", "", title)
+    return org if org != title and "党" in org else ""
+
+
+def _rows_text(numbers: list[int]) -> str:
+    shown = "、".join(map(str, numbers[:10]))
+    return f"第 {shown}{' 等' if len(numbers) > 10 else ''} 行"
+
+
+def secretaries(filename: str, data: bytes) -> tuple[list[dict], list[str]]:
+    """The secretaries, and what the organizer should know before creating the meeting: a column the official
+    tables need is missing (002 附件2 党支部名称, 述职方式), a 述职方式 read as another, columns not read."""
+    out, seen, header = [], {}, {}
+    blank_org, blank_method, mapped, from_title = [], [], {}, []
+    for row, v in rows(read_table(filename, data), filename, SECRETARY_COLUMNS, "name", header):
         if not v["name"]:
             raise ApiError(400, f"{filename} 第 {row} 行「姓名」为空")
         for key, label, limit in (("name", "姓名", NAME_MAX), ("org", "党组织名称", ORG_MAX),
                                   ("method", "述职方式", METHOD_MAX)):
             if len(v.get(key, "")) > limit:
                 raise ApiError(400, f"{filename} 第 {row} 行「{label}」过长（最多 {limit} 个字）")
-        key = (v["name"], v.get("org", ""))
+        org = v.get("org", "")
+        if "org" not in v and org_from_title(v.get("title", "")):
+            org = org_from_title(v["title"])
+            from_title.append(row)
+        elif "org" in v and not org:
+            blank_org.append(row)
+        written = v.get("method", "")
+        method = normalize_method(written) if written else DEFAULT_METHOD
+        if method is None:
+            raise method_error(f"{filename} 第 {row} 行", written)
+        if "method" in v and not written:
+            blank_method.append(row)
+        elif written and method_renamed(written, method):
+            mapped.setdefault((written, method), []).append(row)
+        key = (v["name"], org)
         if key in seen:
             raise ApiError(400, f"{filename} 第 {row} 行与第 {seen[key]} 行重复：{' '.join(key).strip()}")
         seen[key] = row
-        out.append({"name": v["name"], "org": v.get("org", ""), "method": v.get("method") or DEFAULT_METHOD})
+        out.append({"name": v["name"], "org": org, "method": method})
     if not out:
         raise ApiError(400, f"{filename} 中没有述职书记")
-    return out
+    return out, _secretary_warnings(filename, header, blank_org, blank_method, mapped, from_title)
+
+
+def _secretary_warnings(filename, header, blank_org, blank_method, mapped, from_title) -> list[str]:
+    found, notes = header["found"], []
+    if "org" not in found and not from_title:
+        notes.append(f"{filename} 没有「党组织名称」列：官方表格（002 附件2）的「党支部名称」将为空。可补上该列后重新"
+                     f"选择文件（表头可写作：党组织名称、所在党组织、党支部名称、单位）")
+    if from_title:
+        notes.append(f"{filename} 没有「党组织名称」列：党组织名称取自「职务」列（去掉“书记”），请核对")
+    if blank_org:
+        notes.append(f"{filename} {_rows_text(blank_org)}「党组织名称」为空，官方表格中将为空")
+    if "method" not in found:
+        notes.append(f"{filename} 没有「述职方式」列：全部按「{DEFAULT_METHOD}」记录")
+    if blank_method:
+        notes.append(f"{filename} {_rows_text(blank_method)}「述职方式」为空，按「{DEFAULT_METHOD}」记录")
+    for (written, method), numbers in mapped.items():
+        notes.append(f"{filename} {_rows_text(numbers)}述职方式「{written}」按「{method}」记录"
+                     f"（004 §五(三)：线上和线下相结合或书面述职）")
+    if header["unused"]:
+        notes.append(f"{filename} 中以下列未导入：{'、'.join(header['unused'])}")
+    return notes
 
 
 def roster(filename: str, data: bytes) -> list[dict]:
@@ -130,7 +198,7 @@ async def read_upload(request: web.Request) -> dict:
     if not isinstance(upload, web.FileField):
         raise ApiError(400, "缺少述职书记名单文件（字段 secretaries）")
     data = {k: form[k] for k in ("title", "mode", "eligibility", "preset") if isinstance(form.get(k), str)}
-    data["secretaries"] = secretaries(_name(upload, "secretaries"), upload.file.read())
+    data["secretaries"], data["warnings"] = secretaries(_name(upload, "secretaries"), upload.file.read())
     roster_file = form.get("roster")
     if isinstance(roster_file, web.FileField) and roster_file.filename:
         data["roster"] = roster(_name(roster_file, "roster"), roster_file.file.read())
@@ -139,3 +207,22 @@ async def read_upload(request: web.Request) -> dict:
             raise ApiError(400, "应到人数（expected）须为整数")
         data["expected"] = int(str(form["expected"]).strip())
     return data
+
+
+async def preview(request: web.Request) -> web.Response:
+    """POST /api/admin/meetings/import/preview: the same form as /import, checked the same way, but nothing is
+    created: the console shows what would be imported and every warning, and the organizer decides to go on."""
+    data = await read_upload(request)
+    spec = parse_meeting(data)
+    groups: dict[str, int] = {}
+    for group in spec.roster:
+        groups[group] = groups.get(group, 0) + 1
+    return json_response({
+        "title": spec.title, "mode": spec.mode, "eligibility": spec.eligibility, "preset": spec.preset,
+        "expected": spec.expected, "voter_groups": spec.voter_groups, "roster": groups,
+        "secretaries": [{"name": s.name, "org": s.org, "method": s.method} for s in spec.secretaries],
+        "warnings": data["warnings"] + spec.warnings})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/admin/meetings/import/preview", preview)

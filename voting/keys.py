@@ -6,6 +6,7 @@ from functools import lru_cache
 MEETINGS = "voting:meetings"          # sorted set: meeting id -> created (unix seconds)
 SIGNING_KEY = "voting:signing-key"    # HMAC key of voter tokens, shared by every process
 DEMO_MEETING = "voting:demo-meeting"  # id of the demo meeting, so `demo` reuses it
+DEADLINES = "voting:deadlines"        # sorted set: "<meeting id>|<token>" -> when its windows close (unix ms)
 # hash: 填表部门/填表人 the organizer entered last (department, filler): the defaults of 002 附件2 (paperwork/)
 PAPER_DEFAULTS = "paperwork:defaults"
 
@@ -62,6 +63,20 @@ class MeetingKeys:
     def finalize(self) -> list[str]:
         return [self.meta, self.open, self.ballots, self.voters, self.voted, self.invites, self.comments,
                 self.log, self.tally, self.seen, self.accounts, self.linked]
+
+    @property
+    def deadline(self) -> str:
+        """hash: at_ms, token, sids: when the open windows close by themselves (lua/deadline.lua)."""
+        return f"{self.tag}:deadline"
+
+    @property
+    def screen(self) -> str:
+        """hash: page: the results page the organizer put on the projector (absent: pages turn by themselves)."""
+        return f"{self.tag}:screen"
+
+    @property
+    def deadline_keys(self) -> list[str]:
+        return [self.meta, self.open, self.closed, self.deadline]
 
 
 @lru_cache(maxsize=4096)

@@ -18,8 +18,11 @@ from aiohttp import web
 from . import results
 from .appkeys import LIVE, REDIS, SETTINGS
 from .errors import ApiError
+from .keys import meeting_keys
 from .meetings import load_meeting
-from .state import meeting_state
+from .outage import store_down
+from .screen_pages import screen_pages
+from .state import meeting_state, public_state
 
 log = logging.getLogger(__name__)
 PING_EVERY = 15.0
@@ -55,9 +58,11 @@ class Mailbox:
 
 
 class LiveHub:
-    def __init__(self, redis: aioredis.Redis, interval: float):
+    def __init__(self, redis: aioredis.Redis, interval: float, min_group: int = 5, page_seconds: float = 12.0):
         self.redis = redis
         self.interval = interval
+        self.min_group = min_group            # Settings.anonymity_min_group
+        self.page_seconds = page_seconds      # Settings.screen_page_seconds
         self.boxes: dict[str, set[Mailbox]] = defaultdict(set)
         self.last_push: dict[str, float] = {}
         self.pending: set[str] = set()
@@ -84,16 +89,22 @@ class LiveHub:
             self.last_push.pop(mid, None)
 
     async def listen(self):
+        """Redis restarting: keep the screens and reconnect every second, saying so once per outage (the
+        store's watcher says when it is back)."""
+        lost = False
         while True:
             try:
                 async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.psubscribe("live:*")
+                    lost = False
                     async for message in pubsub.listen():
                         self.touch(message["channel"].removeprefix("live:"))
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # Redis restarting: keep the screens, reconnect
-                log.warning("live listener lost Redis (%s); reconnecting", e)
+            except Exception as e:
+                if not lost:
+                    log.warning("live listener lost Redis (%s); reconnecting", e)
+                lost = True
                 await asyncio.sleep(1)
 
     def touch(self, mid: str):
@@ -116,24 +127,42 @@ class LiveHub:
         try:
             payloads = await self.snapshot(mid, full=any(b.view == "full" for b in boxes))
         except Exception as e:
-            log.warning("live snapshot of %s failed: %s", mid, e)
+            if not store_down(e):            # an outage is logged once by the store's watcher
+                log.warning("live snapshot of %s failed: %s", mid, e)
             return
         for box in boxes:
             box.offer(payloads)
 
     async def snapshot(self, mid: str, full: bool = True) -> dict[str, bytes]:
+        """The room's view: turnout, windows, the countdown; scores only once released, and then only of
+        secretaries whose voting is closed (DESIGN.md §3 "Hide until release"). The console reads the
+        organizer's own figures from /api/admin/..., never from here."""
         meeting = await load_meeting(self.redis, mid)
-        state = await meeting_state(self.redis, meeting)
+        state = await meeting_state(self.redis, meeting, self.min_group)
         data = {"title": meeting.title, "mode": meeting.mode, "eligibility": meeting.eligibility,
-                "released": meeting.released, "at": time.time(), "secretaries": meeting.secretaries, **state}
+                "released": meeting.released, "at": time.time(), "secretaries": meeting.secretaries,
+                **public_state(state), **await screen_pages(self.redis, meeting, self.page_seconds)}
         if meeting.released and full:
-            data["results"] = results.results_json(meeting, await results.graded(self.redis, meeting))
+            rows = results.results_json(meeting, await results.graded(self.redis, meeting))
+            data["results"] = results.public_results(rows, state["closed"])
+        windows = {"open": data["open"], "closed": data["closed"]}
+        if state["deadline"]:
+            windows["deadline"] = state["deadline"]
         return {"full": _event("state", json.dumps(data, ensure_ascii=False)),
-                "windows": _event("state", json.dumps({"open": data["open"], "closed": data["closed"]}))}
+                "windows": _event("state", json.dumps(windows, ensure_ascii=False))}
 
 
 def _event(name: str, data: str) -> bytes:
     return f"event: {name}\ndata: {data}\n\n".encode()
+
+
+async def _joinable(redis: aioredis.Redis, meeting) -> bool:
+    """A join code is worth showing while some window can still be voted in and results are not out."""
+    k = meeting_keys(meeting.id)
+    async with redis.pipeline(transaction=False) as pipe:
+        closed, status, released = await pipe.scard(k.closed).hget(k.meta, "status").hget(k.meta, "released") \
+            .execute()
+    return closed < len(meeting.secretaries) and status != "finalized" and released != "1"
 
 
 async def live_stream(request: web.Request) -> web.StreamResponse:
@@ -152,6 +181,9 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
         next_join = 0.0
         while True:
             now = time.time()
+            if shows_join and now >= next_join and not await _joinable(app[REDIS], meeting):
+                shows_join = False            # all voting closed, archived or released: the QR goes away
+                await resp.write(_event("join", json.dumps({"code": None})))
             if shows_join and now >= next_join:
                 code = meeting.join_code(period, now)
                 next_join = (now // period + 1) * period
@@ -180,7 +212,8 @@ async def close_streams(app: web.Application):
 
 
 async def live_ctx(app: web.Application):
-    hub = LiveHub(app[REDIS], app[SETTINGS].live_interval)
+    settings = app[SETTINGS]
+    hub = LiveHub(app[REDIS], settings.live_interval, settings.anonymity_min_group, settings.screen_page_seconds)
     app[LIVE] = hub
     listener = asyncio.create_task(hub.listen())
     yield

@@ -1,36 +1,25 @@
 """Pages for the room: the attendee's ballot (plain HTML forms, so any phone browser works) and the projector."""
 from __future__ import annotations
 
-import json
+import re
 import secrets
 
 import aiohttp_jinja2
 from aiohttp import web
 
-import scoring
-from scoring.text import GRADES
-
-from . import admin_pages
+from . import admin_pages, ballot_page
 from .appkeys import REDIS, SETTINGS, SIGNER
-from .ballots import cast, parse_ballot
+from .ballot_page import NO_STORE
 from .errors import ApiError, read_form
 from .join import join
-from .keys import meeting_keys
+from .join_qr import join_qr as screen_join_qr
+from .limits import client_address
 from .meetings import Meeting, load_meeting
 from .qr import qr_svg
-from .state import meeting_state
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
-def ballot_bands(meeting: Meeting) -> list[tuple[str, list[int]]]:
-    """The form's columns, from the rules that grade this meeting (004 附件1: 好=10, 较好=9–7, 一般=6–4,
-    差=3–1), so the buttons never say one thing while the grading counts another."""
-    form = scoring.load_rules(meeting.preset).ballot
-    columns: dict[str, list[int]] = {}
-    for score in range(10, 0, -1):
-        columns.setdefault(GRADES[form.category(score)], []).append(score)
-    return list(columns.items())
+DEVICE_COOKIE = "jd"
+_DEVICE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 def voter_cookie(mid: str) -> str:
@@ -44,42 +33,29 @@ def current_voter(request: web.Request, meeting: Meeting) -> dict | None:
         return None
 
 
-def _joined(request: web.Request, meeting: Meeting, token: str) -> web.HTTPSeeOther:
+def joined_response(request: web.Request, meeting: Meeting, token: str) -> web.HTTPSeeOther:
+    """To the ballot page, the phone holding its voter token in a cookie (also bot/'s WeChat join)."""
     resp = web.HTTPSeeOther(f"/m/{meeting.id}")
     resp.set_cookie(voter_cookie(meeting.id), token, max_age=request.app[SETTINGS].voter_token_ttl,
                     httponly=True, samesite="Lax", path="/")
     return resp
 
 
+def device_of(request: web.Request) -> str | None:
+    """The browser's join cookie: wrong codes are also counted per device (voting/join.py), so a mistyping
+    phone, or a prankster's, is slowed without slowing the rest of a hall behind one address."""
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if _DEVICE.fullmatch(value) else None
+
+
 def _join_page(request, meeting: Meeting, code: str = "", error: str = "", status: int = 200):
-    return aiohttp_jinja2.render_template("join.html", request, {
+    resp = aiohttp_jinja2.render_template("join.html", request, {
         "meeting": meeting, "code": code, "error": error,
         "ask_group": meeting.eligibility == "open" and bool(meeting.voter_groups)}, status=status)
-
-
-async def _ballot_page(request, meeting: Meeting, voter: dict, done=(), errors=None, status=200):
-    redis = request.app[REDIS]
-    state = await meeting_state(redis, meeting)
-    sids = [s["id"] for s in meeting.secretaries]
-    stored = await redis.hmget(meeting_keys(meeting.id).ballots, [f"{voter['v']}:{sid}" for sid in sids])
-    mine = dict(zip(sids, stored))
-    items = []
-    for s in meeting.secretaries:
-        current = json.loads(mine[s["id"]]) if mine[s["id"]] else None
-        items.append({**s, "status": "open" if s["id"] in state["open"] else
-                      "closed" if s["id"] in state["closed"] else "waiting",
-                      "score": int(current[0]) if current else None,
-                      "problems": current[1] if current else "", "suggestions": current[2] if current else "",
-                      "ballot_id": secrets.token_urlsafe(12)})
-    by_id = {i["id"]: i for i in items}
-    bands = ballot_bands(meeting)
-    response = aiohttp_jinja2.render_template("ballot.html", request, {
-        "meeting": meeting, "items": items, "open": [i for i in items if i["status"] == "open"],
-        "done": [by_id[sid] for sid in done if sid in by_id and by_id[sid]["score"]],
-        "errors": errors or {}, "bands": bands,
-        "band_of": {n: band for band, scores in bands for n in scores}, "group": voter["g"]}, status=status)
-    response.headers.update(NO_STORE)
-    return response
+    if device_of(request) is None:
+        resp.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="Lax",
+                        path="/")
+    return resp
 
 
 async def ballot(request: web.Request) -> web.Response:
@@ -89,13 +65,14 @@ async def ballot(request: web.Request) -> web.Response:
     code = request.query.get("code", "")
     if voter:
         done = [sid for sid in request.query.get("done", "").split(",") if sid]
-        return await _ballot_page(request, meeting, voter, done=done)
+        return await ballot_page.render(request, meeting, voter, done=done[:len(meeting.secretaries)])
     if code and (meeting.eligibility == "roster" or not meeting.voter_groups):
         try:
-            result = await join(request.app, meeting, code, remote=request.remote or "")
+            result = await join(request.app, meeting, code, remote=client_address(request),
+                                device=device_of(request))
         except ApiError as e:
             return _join_page(request, meeting, code, e.message, e.status)
-        raise _joined(request, meeting, result["token"])
+        raise joined_response(request, meeting, result["token"])
     return _join_page(request, meeting, code)
 
 
@@ -104,44 +81,19 @@ async def join_form(request: web.Request) -> web.Response:
     form = await read_form(request)
     code, group = str(form.get("code", "")), form.get("group") or None
     try:
-        result = await join(request.app, meeting, code, group, remote=request.remote or "")
+        result = await join(request.app, meeting, code, group, remote=client_address(request),
+                            device=device_of(request))
     except ApiError as e:
         return _join_page(request, meeting, code, e.message, e.status)
-    raise _joined(request, meeting, result["token"])
+    raise joined_response(request, meeting, result["token"])
 
 
 async def vote_form(request: web.Request) -> web.Response:
-    """One form for every open secretary; each filled score is its own ballot with its own ballot_id."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     voter = current_voter(request, meeting)
     if not voter:
         return _join_page(request, meeting, error="投票凭证已失效，请重新扫码加入", status=401)
-    form = await read_form(request)
-    ballots, errors = [], {}
-    for sid in form.getall("sid", []):
-        score = str(form.get(f"score_{sid}", ""))
-        data = {"ballot_id": form.get(f"ballot_{sid}"), "secretary": sid, "score": score,
-                "problems": form.get(f"problems_{sid}", ""), "suggestions": form.get(f"suggestions_{sid}", "")}
-        if not score:
-            if str(data["problems"]).strip() or str(data["suggestions"]).strip():
-                errors[sid] = "请先选择分数，再提交意见"
-            continue
-        try:
-            ballots.append(parse_ballot(data))
-        except ApiError as e:
-            errors[sid] = e.message
-    if not ballots and not errors:
-        errors["_"] = "请至少为一位书记选择分数"
-    done, status = [], 400 if errors else 200
-    for b in ballots:
-        try:
-            await cast(request.app, meeting.id, voter["v"], b)
-            done.append(b.secretary)
-        except ApiError as e:
-            errors[b.secretary], status = e.message, e.status
-    if errors:
-        return await _ballot_page(request, meeting, voter, done=done, errors=errors, status=status)
-    raise web.HTTPSeeOther(f"/m/{meeting.id}?done={','.join(done)}")
+    return await ballot_page.vote_form(request, meeting, voter)
 
 
 async def screen(request: web.Request) -> web.Response:
@@ -150,7 +102,7 @@ async def screen(request: web.Request) -> web.Response:
     shows_join = meeting.shows_join(key)
     return aiohttp_jinja2.render_template("screen.html", request, {
         "meeting": meeting, "key": key if shows_join else "", "shows_join": shows_join,
-        "ballot_url": meeting.ballot_url(request.app[SETTINGS].base_url), "bands": ballot_bands(meeting)})
+        "ballot_url": meeting.ballot_url(request.app[SETTINGS].base_url)})
 
 
 async def join_qr(request: web.Request) -> web.Response:
@@ -158,9 +110,8 @@ async def join_qr(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     if not meeting.shows_join(request.query.get("k", "")):
         raise ApiError(403, "需要大屏链接中的密钥")
-    settings = request.app[SETTINGS]
-    url = meeting.ballot_url(settings.base_url, meeting.join_code(settings.join_code_period))
-    return web.Response(text=qr_svg(url), content_type="image/svg+xml", headers=NO_STORE)
+    qr = await screen_join_qr(request.app, meeting)       # WeChat's QR when the account has credentials
+    return web.Response(text=qr_svg(qr["url"]), content_type="image/svg+xml", headers=NO_STORE)
 
 
 async def home(request: web.Request) -> web.Response:

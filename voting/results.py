@@ -10,6 +10,7 @@ import pandas as pd
 import redis.asyncio as aioredis
 
 import scoring
+from scoring.text import fmt_mean, fmt_pct
 
 from .decisions import load_decisions
 from .keys import meeting_keys
@@ -71,17 +72,42 @@ def _clean(value):
     return value
 
 
+def display(rules: scoring.Rules, mean: float | None, low_share: float | None) -> dict:
+    """The one way a mean and a 一般/差 share are written, on every page and screen: as many digits as it takes
+    never to cross a band edge (a 较好 mean of 8.995 is "8.995", never "9.00"; 004 §五(四)). Pages show these
+    texts and never round by themselves."""
+    bands = rules.bands
+    thresholds = [rules.low_share] if rules.low_share is not None else []
+    return {"mean_text": "" if mean is None else fmt_mean(mean, [bands.hao, bands.jiaohao, bands.yiban]),
+            "low_share_text": "" if low_share is None else fmt_pct(low_share, thresholds)}
+
+
 def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
-    """The contract's rows {id, name, votes, mean, hao, jiaohao, yiban, cha, low_share, grade, reason}."""
+    """The contract's rows {id, name, votes, mean, hao, jiaohao, yiban, cha, low_share, grade, reason}, plus
+    `mean_text` and `low_share_text` (see `display`)."""
     info = {s["id"]: s for s in meeting.secretaries}
+    rules = scoring.load_rules(meeting.preset)
     out = []
     for row in graded.to_dict("records"):
         sec = info.get(row["secretary"], {})
         item = {"id": row["secretary"], "name": sec.get("name", ""), "org": sec.get("org", ""),
                 "method": sec.get("method", "")}
         item.update({k: _clean(v) for k, v in row.items() if k != "secretary"})
+        item.update(display(rules, item.get("mean"), item.get("low_share") if item.get("votes") else None))
         out.append(item)
     return out
+
+
+# What the room sees of a released result: no counts per grade, no reasons (the organizer's console has them).
+PUBLIC_RESULT = ("id", "name", "org", "votes", "mean_text", "grade", "final_grade")
+
+
+def public_results(rows: list[dict], closed: list[str]) -> list[dict]:
+    """Released results for the projector: a secretary whose voting is still open shows no score (a score that
+    moves with each tap tells the room what the last person gave, DESIGN.md §3)."""
+    done = set(closed)
+    return [{k: r.get(k) for k in PUBLIC_RESULT} | {"closed": True} if r["id"] in done else
+            {"id": r["id"], "name": r["name"], "org": r["org"], "closed": False} for r in rows]
 
 
 async def comments(redis: aioredis.Redis, mid: str) -> pd.DataFrame:

@@ -14,3 +14,5 @@ class Scripts:
         self.window = redis.register_script((LUA / "window.lua").read_text())
         self.finalize = redis.register_script((LUA / "finalize.lua").read_text())
         self.attempt = redis.register_script((LUA / "attempt.lua").read_text())
+        self.deadline = redis.register_script((LUA / "deadline.lua").read_text())
+        self.delete = redis.register_script((LUA / "delete.lua").read_text())

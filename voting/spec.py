@@ -13,6 +13,15 @@ ELIGIBILITY = {"open": "凭现场加入码", "roster": "凭个人邀请码"}
 VOTER_GROUPS = ("班子成员", "两代表一委员", "党员代表", "群众代表")
 UNGROUPED = "未分组"
 DEFAULT_METHOD = "现场述职"
+# 000 §二, 001 第五条: 现场述职 and 书面述职; 004 §五(三): "线上和线下相结合或书面述职". What sheets write instead:
+METHODS = ("现场述职", "书面述职", "线上述职")
+METHOD_ALIASES = {
+    "现场": "现场述职", "现场述职": "现场述职", "会议述职": "现场述职", "当面述职": "现场述职", "线下": "现场述职",
+    "线下述职": "现场述职",
+    "书面": "书面述职", "书面述职": "书面述职", "书面报告": "书面述职",
+    "线上": "线上述职", "线上述职": "线上述职", "视频": "线上述职", "视频述职": "线上述职", "网络": "线上述职",
+    "网络述职": "线上述职", "远程": "线上述职", "远程述职": "线上述职", "视频会议": "线上述职",
+}
 # Longest texts accepted, in characters; the importer checks the same limits row by row.
 TITLE_MAX, NAME_MAX, ORG_MAX, METHOD_MAX, GROUP_MAX = 100, 50, 100, 20, 20
 MAX_SECRETARIES = 500
@@ -36,6 +45,7 @@ class MeetingSpec:
     roster: list[str] = field(default_factory=list)          # one voter_group per invited attendee
     voter_groups: list[str] = field(default_factory=lambda: list(VOTER_GROUPS))
     expected: int = 0                                         # attendees expected (turnout "已投 87/120")
+    warnings: list[str] = field(default_factory=list)         # what was read differently from what was sent
 
 
 def _text(value, what: str, limit: int, required: bool = False) -> str:
@@ -49,6 +59,22 @@ def _text(value, what: str, limit: int, required: bool = False) -> str:
     if len(text) > limit:
         raise ApiError(400, f"{what}过长（最多 {limit} 个字）")
     return text
+
+
+def normalize_method(value: str) -> str | None:
+    """The 述职方式 a sheet or request wrote, as one of METHODS ("视频" is 线上述职); None when unknown."""
+    text = "".join(value.split()).replace("（", "(").replace("）", ")")
+    return METHOD_ALIASES.get(text) or (text if text in METHODS else None)
+
+
+def method_renamed(written: str, method: str) -> bool:
+    """Worth telling the organizer: "视频" recorded as 线上述职, not "现场" as 现场述职."""
+    text = "".join(written.split())
+    return bool(text) and method not in (text, text + "述职")
+
+
+def method_error(where: str, value: str) -> ApiError:
+    return ApiError(400, f"{where}的述职方式「{value}」无法识别（可填：{'、'.join(METHODS)}；视频、网络按线上述职）")
 
 
 def bad_group_chars(group: str) -> bool:
@@ -69,7 +95,10 @@ def parse_secretary(item, n: int) -> SecretarySpec:
         item = {"name": item}
     if not isinstance(item, dict):
         raise ApiError(400, f"{where}须为对象 {{name, org, method}}")
-    method = _text(item.get("method"), f"{where}的述职方式", METHOD_MAX) or DEFAULT_METHOD
+    written = _text(item.get("method"), f"{where}的述职方式", METHOD_MAX) or DEFAULT_METHOD
+    method = normalize_method(written)
+    if method is None:
+        raise method_error(where, written)
     return SecretarySpec(name=_text(item.get("name"), f"{where}的姓名（name）", NAME_MAX, required=True),
                          org=_text(item.get("org"), f"{where}的党组织名称（org）", ORG_MAX), method=method)
 
@@ -92,12 +121,18 @@ def parse_meeting(data: dict) -> MeetingSpec:
     if len(items) > MAX_SECRETARIES:
         raise ApiError(400, f"述职书记最多 {MAX_SECRETARIES} 位")
     seen: dict[tuple[str, str], int] = {}
+    mapped: dict[tuple[str, str], list[int]] = {}
     for n, item in enumerate(items, 1):
         sec = parse_secretary(item, n)
+        written = item.get("method") if isinstance(item, dict) else None
+        if isinstance(written, str) and method_renamed(written, sec.method):
+            mapped.setdefault((written.strip(), sec.method), []).append(n)
         if (sec.name, sec.org) in seen:
             raise ApiError(400, f"第 {n} 位述职书记与第 {seen[sec.name, sec.org]} 位重复：{sec.name} {sec.org}".strip())
         seen[sec.name, sec.org] = n
         spec.secretaries.append(sec)
+
+    spec.warnings = [f"述职方式「{w}」按「{m}」记录（第 {'、'.join(map(str, ns))} 位）" for (w, m), ns in mapped.items()]
 
     groups = data.get("voter_groups")
     if groups is not None:

@@ -1,0 +1,191 @@
+"""A closing time for the open voting windows: set by the organizer, counted down on the screen and the phones,
+closed by the service itself.
+
+Closing is final, so the scheduled close must happen exactly once, whatever restarts and however many processes
+serve the meeting. The deadline lives in Redis: a hash per meeting (what closes, when, and a token) and one
+sorted set of due closes (`voting:deadlines`, member "<meeting id>|<token>"). Every process runs `run_deadlines`
+(a `cleanup_ctx` task): it picks due members and runs lua/deadline.lua "fire", which closes only if that token
+is still the meeting's current deadline and it is due by Redis's clock, and deletes it in the same step. A
+second process firing the same member gets "stale"; a deadline moved or cancelled meanwhile is never fired.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from .appkeys import REDIS, SCRIPTS, SETTINGS
+from .errors import ApiError, json_response, read_json
+from .keys import DEADLINES, meeting_keys
+from .meetings import load_meeting
+
+log = logging.getLogger(__name__)
+CHINA = timezone(timedelta(hours=8))          # times without an offset are China time (DESIGN.md §4 reminders)
+MAX_AHEAD_MS = 12 * 3600 * 1000               # a meeting day
+WARN_SECONDS = 60                             # the last minute is announced on screen, phones and console
+SET_ERRORS = {
+    "no_meeting": (404, "会议不存在"),
+    "finalized": (409, "本次会议已归档"),
+    "none_open": (409, "当前没有正在进行的测评，请先开启再设定结束时间"),
+    "not_open": (409, "该书记的测评不在进行中，不能设定结束时间"),
+    "past": (400, "结束时间须晚于现在"),
+}
+
+
+async def redis_now_ms(redis: aioredis.Redis) -> int:
+    """Redis's clock: the same one lua/deadline.lua checks, whichever machine a process runs on."""
+    seconds, micros = await redis.time()
+    return seconds * 1000 + micros // 1000
+
+
+def parse_when(body: dict, now_ms: int) -> int:
+    """Exactly one of {minutes}, {seconds} or {at: ISO 8601 (China time without offset) | unix seconds}."""
+    given = [k for k in ("minutes", "seconds", "at") if k in body]
+    if len(given) != 1:
+        raise ApiError(400, "请给出 minutes（几分钟后结束）、seconds 或 at（结束时间，如 2024-01-15T10:30）之一")
+    value = body[given[0]]
+    if given[0] == "at":
+        at_ms = _absolute(value)
+    else:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ApiError(400, f"{given[0]} 须为正数")
+        ahead = value * (60_000 if given[0] == "minutes" else 1000)
+        at_ms = now_ms + (round(ahead) if abs(ahead) <= MAX_AHEAD_MS else int(math.copysign(MAX_AHEAD_MS + 1, ahead)))
+    if at_ms <= now_ms:
+        raise ApiError(400, "结束时间须晚于现在")
+    if at_ms - now_ms > MAX_AHEAD_MS:
+        raise ApiError(400, "结束时间最多设在 12 小时之后")
+    return at_ms
+
+
+def _absolute(value) -> int:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and 0 <= value < 1e11:
+        return round(value * 1000)
+    if isinstance(value, str) and len(value) <= 40:
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=CHINA)
+            return round(when.timestamp() * 1000)
+    raise ApiError(400, "at 须为结束时间（如 2024-01-15T10:30，不带时区按北京时间）或 Unix 秒数")
+
+
+def clock_text(at: float) -> str:
+    return datetime.fromtimestamp(at, CHINA).strftime("%H:%M:%S")
+
+
+def current(raw: dict, open_sids: list[str]) -> dict | None:
+    """The deadline as state shows it, {at (unix seconds), at_text, secretaries still open}, or None when
+    nothing it would close is open any more (closed by hand before it came)."""
+    if not raw.get("at_ms"):
+        return None
+    targets = [sid for sid in json.loads(raw.get("sids") or "[]") if sid in open_sids]
+    if not targets:
+        return None
+    at = int(raw["at_ms"]) / 1000
+    return {"at": at, "at_text": clock_text(at), "secretaries": targets, "warn_seconds": WARN_SECONDS}
+
+
+async def set_deadline(request: web.Request) -> web.Response:
+    """POST /api/admin/meetings/{id}/deadline {minutes | seconds | at, secretary?}: no secretary means every
+    window open now (those opened later are not included)."""
+    app = request.app
+    meeting = await load_meeting(app[REDIS], request.match_info["id"])
+    body = await read_json(request, app[SETTINGS].max_json_body)
+    sid = body["secretary"] if "secretary" in body else ""
+    if "secretary" in body and (not isinstance(sid, str) or sid not in meeting.names):
+        raise ApiError(400, "secretary 须为本次会议的书记编号（如 s1）；不带 secretary 表示所有正在进行的测评")
+    redis, k = app[REDIS], meeting_keys(meeting.id)
+    now_ms = await redis_now_ms(redis)
+    at_ms = parse_when(body, now_ms)
+    token = secrets.token_hex(8)
+    member = f"{meeting.id}|{token}"
+    await redis.zadd(DEADLINES, {member: at_ms})       # first: a crash after this leaves only a stale member
+    reply = await app[SCRIPTS].deadline(keys=k.deadline_keys, args=["set", token, at_ms, sid, k.channel])
+    if reply[0] != "ok":
+        await redis.zrem(DEADLINES, member)
+        raise ApiError(*SET_ERRORS[reply[0]])
+    if reply[1]:
+        await redis.zrem(DEADLINES, f"{meeting.id}|{reply[1]}")
+    at = at_ms / 1000
+    return json_response({"deadline": {"at": at, "at_text": clock_text(at), "secretaries": json.loads(reply[2]),
+                                       "remaining": round((at_ms - now_ms) / 1000, 1)}})
+
+
+async def clear_deadline(request: web.Request) -> web.Response:
+    """DELETE /api/admin/meetings/{id}/deadline: the windows stay open until closed by hand."""
+    app = request.app
+    meeting = await load_meeting(app[REDIS], request.match_info["id"])
+    k = meeting_keys(meeting.id)
+    reply = await app[SCRIPTS].deadline(keys=k.deadline_keys, args=["clear", k.channel])
+    if reply[1]:
+        await app[REDIS].zrem(DEADLINES, f"{meeting.id}|{reply[1]}")
+    return json_response({"deadline": None})
+
+
+async def fire_due(app: web.Application) -> int:
+    """Fire every due deadline once; returns the number of windows this process closed."""
+    redis, scripts = app[REDIS], app[SCRIPTS]
+    closed = 0
+    for member in await redis.zrangebyscore(DEADLINES, "-inf", await redis_now_ms(redis), start=0, num=100):
+        mid, _, token = member.partition("|")
+        k = meeting_keys(mid)
+        reply = await scripts.deadline(keys=k.deadline_keys, args=["fire", token, k.channel])
+        if reply[0] == "early":             # moved later in the same instant: its new member fires it
+            continue
+        if reply[0] == "ok" and int(reply[1]):
+            closed += int(reply[1])
+            log.info("deadline closed %s voting windows of meeting %s", reply[1], mid)
+        await redis.zrem(DEADLINES, member)
+    return closed
+
+
+async def next_due_in(redis: aioredis.Redis) -> float | None:
+    """Seconds until the earliest pending deadline, or None."""
+    first = await redis.zrange(DEADLINES, 0, 0, withscores=True)
+    if not first:
+        return None
+    return (first[0][1] - await redis_now_ms(redis)) / 1000
+
+
+async def run_deadlines(app: web.Application):
+    poll, failing = app[SETTINGS].deadline_poll, False
+    # Not `while True`: a Redis call interrupted by the cancellation may swallow it, so the loop asks itself.
+    while not asyncio.current_task().cancelling():
+        try:
+            await fire_due(app)
+            due_in = await next_due_in(app[REDIS])
+            wait = poll if due_in is None else min(poll, max(0.01, due_in))
+            if failing:
+                log.info("deadline scheduler: Redis answers again")
+            failing = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:            # Redis restarting: one line per outage, then try again
+            if not failing:
+                log.warning("deadline scheduler: %s; retrying", e)
+            failing, wait = True, 1.0
+        await asyncio.sleep(wait)
+
+
+async def deadline_ctx(app: web.Application):
+    task = asyncio.create_task(run_deadlines(app))
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/admin/meetings/{id}/deadline", set_deadline)
+    app.router.add_delete("/api/admin/meetings/{id}/deadline", clear_deadline)
