@@ -92,7 +92,7 @@ def parse_entry(meeting: Meeting, sid: str, body, current: dict, rules) -> dict:
     if "daily_grade" in body:
         grade = body["daily_grade"] or None
         points = dict(rules.composite.daily_points)
-        if grade is not None and grade not in points:
+        if grade is not None and (not isinstance(grade, str) or grade not in points):
             raise ApiError(400, f"{who}的日常管理等次须为 {'、'.join(points)} 之一")
         entry["daily_grade"] = grade
     if "findings" in body:

@@ -88,7 +88,7 @@ async def return_api(request: web.Request) -> web.Response:
     meeting, sid = await _meeting_sid(request)
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     kind, note = body.get("kind"), body.get("note")
-    if kind not in status.KINDS:
+    if not isinstance(kind, str) or kind not in status.KINDS:
         raise ApiError(400, "kind 须为 report（述职报告）或 rectification（整改清单）")
     note = " ".join(note.split()) if isinstance(note, str) else ""
     if not note:

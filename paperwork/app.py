@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from voting.appkeys import MEETING_PAGES
+
 from . import admin_api, admin_pages, pages, published
 from .overdue import sweeper_ctx
 
@@ -11,7 +13,8 @@ MOUNTED = web.AppKey("paperwork_mounted", bool)
 
 
 def setup(app: web.Application) -> None:
-    """The secretary's pages, the published reports, the organizer's page and API, the overdue sweep.
+    """The secretary's pages, the published reports, the organizer's page (linked from each meeting's page) and
+    API, the overdue sweep.
     Calling it again on the same app does nothing (tests mount it directly when the entry point is absent)."""
     if app.get(MOUNTED):
         return
@@ -21,3 +24,4 @@ def setup(app: web.Application) -> None:
     admin_pages.setup_routes(app)
     admin_api.setup_routes(app)
     app.cleanup_ctx.append(sweeper_ctx)
+    app.setdefault(MEETING_PAGES, []).append(("述职报告和整改清单", "/admin/meetings/{id}/paperwork"))

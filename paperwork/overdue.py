@@ -55,19 +55,25 @@ async def sweep(redis: aioredis.Redis, now: float | None = None) -> list[tuple[s
 
 
 async def sweeper_ctx(app: web.Application):
-    """cleanup_ctx: the sweep, in every process, until the app stops."""
+    """cleanup_ctx: the sweep, in every process, until the app stops. Stopping is a flag as well as a cancel:
+    a cancel that lands inside a Redis command can come out of redis-py as a connection error, which the
+    loop would otherwise take for an outage and sleep on."""
+    stop = asyncio.Event()
+
     async def loop():
-        while True:
+        while not stop.is_set():
             try:
                 await sweep(app[REDIS])
             except (RedisError, OSError, asyncio.TimeoutError) as e:    # Redis away: try again next time
-                log.warning("paperwork overdue sweep skipped: %s", e)
+                if not stop.is_set():
+                    log.warning("paperwork overdue sweep skipped: %s", e)
             except Exception:                  # a bug: say so, and keep sweeping
                 log.exception("paperwork overdue sweep failed")
-            await asyncio.sleep(app.get(SWEEP_INTERVAL, SWEEP_EVERY))
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), app.get(SWEEP_INTERVAL, SWEEP_EVERY))
 
     task = asyncio.create_task(loop())
     yield
+    stop.set()
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await asyncio.gather(task, return_exceptions=True)

@@ -59,8 +59,8 @@ async def _render(request: web.Request, meeting: Meeting, sid: str, status: int 
     rules = scoring.load_rules(meeting.preset)
     report = await reports.view(redis, meeting, sid, with_text=True)
     rect = await rectification.view(redis, meeting, sid)
-    if rows is None and rect["available"]:
-        rows = [{**i} for i in rect.get("items", [])] or await prefill.starting_items(redis, meeting.id, sid)
+    if rows is None:    # the list as submitted; before that, a start from the 点评 and the ballots
+        rows = rect.get("items") or (await prefill.starting_items(redis, meeting.id, sid) if rect["available"] else [])
     rows = (rows or []) + [{"problem": "", "measure": "", "deadline": "", "done": False}] * BLANK_ROWS
     level = report["level"]
     pub = await publication.published(redis, meeting.id)

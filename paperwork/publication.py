@@ -15,8 +15,8 @@ import time
 import redis.asyncio as aioredis
 
 from voting.errors import ApiError
+from voting.keys import meeting_keys
 from voting.meetings import Meeting
-from voting.state import meeting_state
 
 from . import keys
 
@@ -36,7 +36,7 @@ async def publish(redis: aioredis.Redis, meeting: Meeting, audience: str | None)
         return None
     if audience not in AUDIENCES:
         raise ApiError(400, "audience 须为 public（凭链接公开）、secretaries（仅本次会议的述职书记）或 null（撤回）")
-    if (await meeting_state(redis, meeting))["open"]:
+    if await redis.scard(meeting_keys(meeting.id).open):
         raise ApiError(409, "测评尚未结束：述职报告在述职评议后公布（002 §三.4）")
     current = await published(redis, meeting.id)
     data = {"audience": audience, "at": str(int(time.time())),

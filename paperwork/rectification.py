@@ -16,8 +16,8 @@ import time
 import redis.asyncio as aioredis
 
 from voting.errors import ApiError
+from voting.keys import meeting_keys
 from voting.meetings import Meeting
-from voting.state import meeting_state
 
 from . import documents, keys
 
@@ -92,7 +92,7 @@ def overdue(items: list[dict], now: float | None = None) -> list[int]:
 
 async def availability(redis: aioredis.Redis, meeting: Meeting) -> dict[str, str]:
     """sid -> "" when that secretary may fill in the list now, else why not (Chinese)."""
-    open_now = set((await meeting_state(redis, meeting))["open"])
+    open_now = await redis.smembers(meeting_keys(meeting.id).open)
     async with redis.pipeline(transaction=False) as pipe:
         opened, told, said = await pipe.hget(keys.settings(meeting.id), "rectification_open") \
             .hkeys(keys.feedback_snapshots(meeting.id)).hkeys(keys.feedback_comments(meeting.id)).execute()

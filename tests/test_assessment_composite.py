@@ -84,6 +84,7 @@ async def test_the_composite_is_exported_to_xlsx_and_csv(api, meeting):
     ({"s1": {"survey": "九十"}}, 400, "甲的民意调查“九十”不是数字"),
     ({"s1": {"daily": 80, "daily_grade": "好"}}, 400, "甲的日常管理得分与日常管理等次只能填一项"),
     ({"s1": {"daily_grade": "优秀"}}, 400, "甲的日常管理等次须为 好、较好、一般 之一"),
+    ({"s1": {"daily_grade": ["好"]}}, 400, "甲的日常管理等次须为 好、较好、一般 之一"),
     ({"s1": {"findings": [{"clause": "9.9z"}]}}, 400, "甲的核查记录第 1 行：评分细则中没有条款“9.9z”"),
     ({"s1": {"findings": [{"clause": "2.2e"}]}}, 400, "须填写扣分 points"),
     ({"s1": {"survey": 80}, "s99": {"survey": 80}}, 404, "本次会议没有这位述职书记"),

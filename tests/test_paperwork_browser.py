@@ -27,10 +27,12 @@ async def paperwork(api, m) -> dict:
     return {s["id"]: s for s in data["secretaries"]}
 
 
-async def console(browser, site, path: str):  # noqa: F811
+async def console(browser, site, path: str, link: str):  # noqa: F811
+    """The organizer logged in, on `path`, following the link named `link` (the console's extension points)."""
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")).new_page()
     await page.goto(str(site.make_url(f"/admin?token={ADMIN_TOKEN}")))
     await page.goto(str(site.make_url(path)))
+    await page.get_by_role("link", name=link).click()
     return page
 
 
@@ -82,7 +84,7 @@ async def test_organizer_reads_returns_sets_levels_fills_annex_2_and_publishes(b
     path, _, query = link.split("://", 1)[1].partition("/")[2].partition("?")
     resp = await api.client.post(f"/{path}/report?{query}", data={"text": TOO_LONG, "action": "submit"}, allow_redirects=False)
     assert resp.status == 303
-    page = await console(browser, site, f"/admin/meetings/{m['id']}/paperwork")
+    page = await console(browser, site, f"/admin/meetings/{m['id']}", "述职报告和整改清单")
     await expect(page.locator("#report-count")).to_have_text("已提交 1 / 2")
     await expect(page.locator("#reports")).to_contain_text("超过在职党支部书记述职报告 1000 字的上限 3 字")
     await page.get_by_role("button", name="查看").click()
@@ -119,7 +121,7 @@ async def test_organizer_enters_the_composite_with_the_3_5_2_split(browser, api,
     for k, score in enumerate((10, 9, 8), 1):
         await api.cast(m["id"], token, f"s{k}", score)
     await api.close(m["id"])
-    page = await console(browser, site, f"/admin/meetings/{m['id']}/composite")
+    page = await console(browser, site, f"/admin/meetings/{m['id']}", "综合考评（003）")
     await expect(page.locator("#split")).to_have_text("好 1、较好 1、一般 1")
     rows = page.locator("#units tr")
     for k in range(3):
@@ -153,7 +155,7 @@ async def test_organizer_maps_two_meetings_and_sees_the_70_30_final(browser, api
         for k, score in enumerate(scores, 1):
             await api.cast(m["id"], token, f"s{k}", score)
         await api.close(m["id"])
-    page = await console(browser, site, "/admin/assessment/combine")
+    page = await console(browser, site, "/admin", "上述、下评合成（004）")
     await page.locator("#up").select_option(up["id"])
     await page.locator("#down").select_option(down["id"])
     await page.get_by_role("button", name="载入").click()

@@ -144,6 +144,16 @@ async def test_the_organizer_returns_a_list_with_a_note(api, assessed):
     assert await missing(api, m) == ["s1", "s2", "s3"]
 
 
+async def test_a_submitted_list_stays_visible_when_the_organizer_closes_the_lists(api, assessed):
+    m, links = assessed
+    url = f"/api/admin/meetings/{m['id']}/paperwork/rectification"
+    await api.admin("POST", url, json={"open": True})
+    await post_list(api, links["s2"], form(("调研太少", "每季度调研一次", SOON, False)))
+    await api.admin("POST", url, json={"open": False})
+    html = await (await api.client.get(links["s2"])).text()
+    assert "每季度调研一次" in html and "已提交" in html
+
+
 async def test_no_list_while_the_secretarys_item_is_still_open(api):
     m = await api.create_meeting(mode="sequential")
     await api.open(m["id"], "s1")
@@ -151,3 +161,13 @@ async def test_no_list_while_the_secretarys_item_is_still_open(api):
     link = path_of((await api.admin("GET", f"/api/admin/meetings/{m['id']}/paperwork"))["secretaries"][0]["link"])
     resp = await post_list(api, link, form(("问题", "措施", SOON, False)))
     assert resp.status == 409 and "评议正在进行" in await resp.text()
+
+
+async def test_regression_an_app_stopped_during_its_first_sweep_shuts_down_at_once(aiohttp_client, settings):
+    """A cancel that landed inside the sweep's Redis command came out of redis-py as a connection error: the
+    loop took it for an outage and slept on, and the app's shutdown waited for it (tests/test_live.py hung)."""
+    started = time.monotonic()
+    for _ in range(3):
+        client = await aiohttp_client(app_with_paperwork(settings))
+        await client.close()
+    assert time.monotonic() - started < 20         # it was a minute per app (the sweep's sleep), or forever

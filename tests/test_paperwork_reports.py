@@ -189,6 +189,7 @@ async def test_the_organizer_returns_a_report_with_a_note_the_secretary_sees(api
     await post_report(api, link, FEW_PROBLEMS)
     url = f"/api/admin/meetings/{meeting['id']}/paperwork/s1/return"
     assert "写明意见" in (await api.admin("POST", url, 400, json={"kind": "report", "note": " "}))["error"]
+    assert "kind 须为" in (await api.admin("POST", url, 400, json={"kind": ["report"], "note": "x"}))["error"]
     await api.admin("POST", url, json={"kind": "report", "note": "问题部分偏少，请按002附件1充实"})
     html = await (await api.client.get(link)).text()
     assert "已退回" in html and "组织部门退回意见：问题部分偏少，请按002附件1充实" in html
