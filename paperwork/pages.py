@@ -41,6 +41,15 @@ def _page_url(request: web.Request, meeting: Meeting, sid: str, part: str = "", 
                                                 if query else "")
 
 
+def _published_url(request: web.Request, meeting: Meeting, pub: dict | None) -> str:
+    """Where this secretary reads the published reports: the public link, or theirs (the page's own token)."""
+    if pub is None:
+        return ""
+    if pub["audience"] == "public":
+        return f"/reports/{meeting.id}?k={quote(pub['key'])}"
+    return f"/reports/{meeting.id}" + (f"?t={quote(request.query['t'])}" if "t" in request.query else "")
+
+
 def _rows_from(fields: dict[str, str]) -> list[dict]:
     """The 整改清单 rows as typed (a refused form is shown again with them)."""
     rows: dict[int, dict] = {}
@@ -72,9 +81,7 @@ async def _render(request: web.Request, meeting: Meeting, sid: str, status: int 
         "draft": report.get("text", "") if draft is None else draft, "ok": request.query.get("ok", ""),
         "report_action": _page_url(request, meeting, sid, "/report"),
         "rect_action": _page_url(request, meeting, sid, "/rectification"),
-        "published_url": f"/reports/{meeting.id}" + (f"?t={quote(request.query['t'])}" if "t" in request.query
-                                                     else "")
-        if pub and pub["audience"] == "secretaries" else ""}, status=status)
+        "published_url": _published_url(request, meeting, pub)}, status=status)
     response.headers.update(NO_STORE)
     return response
 

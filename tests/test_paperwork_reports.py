@@ -231,7 +231,8 @@ async def test_reports_are_published_after_the_meeting_to_the_chosen_audience(ap
     assert html.count("未提交述职报告") == 2, "the returned report (李四) is being revised: not shown"
     assert (await api.client.get(f"/reports/{meeting['id']}?k=wrong")).status == 403
     resp = await post_report(api, mine["s1"], FEW_PROBLEMS)
-    assert resp.status == 409 and "已公布，不能再修改" in await resp.text()
+    html = await resp.text()
+    assert resp.status == 409 and "已公布，不能再修改" in html and f'href="{path_of(published["url"])}"' in html
 
     only = (await api.admin("POST", url, json={"audience": "secretaries"}))["published"]
     assert (await api.client.get(path_of(published["url"]))).status == 403      # the public link no longer
