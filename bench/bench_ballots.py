@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import deque
 from pathlib import Path
 
@@ -35,6 +36,14 @@ SECRETARIES = 18       # as at the 004 meeting
 DISTURBED = 15         # % of a core used by other programs during a run: the run is retried once, then flagged
 ADMIN_TOKEN = "bench-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def admin_call(base: str, method: str, path: str, body: dict | None = None) -> dict:
+    """One organizer's API call (blocking: for setting a benchmark up, not for measuring)."""
+    request = urllib.request.Request(base + path, method=method, headers={**ADMIN, "Content-Type": "application/json"},
+                                     data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        return json.loads(resp.read())
 
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.I)

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import secrets
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,7 +24,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from baseline_app import Servers, pin_self
-from bench_ballots import ADMIN, ADMIN_TOKEN, OpenLoop, percentiles  # noqa: F401 - percentiles for callers
+from bench_ballots import ADMIN_TOKEN, OpenLoop, admin_call
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.signing import sign  # noqa: E402
@@ -36,13 +34,6 @@ TOKEN, APPID = "benchtoken", "wxbench000000001"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 ENV = {"WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APPID": APPID, "WECHAT_SECRET": "benchsecret",
        "WECHAT_API_BASE": "http://127.0.0.1:9", "WECHAT_OAUTH_BASE": "https://open.weixin.qq.com"}
-
-
-def admin(base: str, method: str, path: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(base + path, method=method, headers={**ADMIN, "Content-Type": "application/json"},
-                                     data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        return json.loads(resp.read())
 
 
 def scan_requests(crypto: WeChatCrypto, scene: str, count: int, run: str) -> list[bytes]:
@@ -77,9 +68,9 @@ def check(crypto: WeChatCrypto, loop: OpenLoop, title: str) -> int:
 
 async def run_rate(srv: Servers, crypto: WeChatCrypto, rate: int, seconds: float) -> dict:
     base = srv.url()
-    m = admin(base, "POST", "/api/admin/meetings", {"title": f"扫码压力测试 {rate}/s", "mode": "batch",
+    m = admin_call(base, "POST", "/api/admin/meetings", {"title": f"扫码压力测试 {rate}/s", "mode": "batch",
                                                     "secretaries": [{"name": f"书记{i}"} for i in range(18)]})
-    admin(base, "POST", f"/api/admin/meetings/{m['id']}/open")
+    admin_call(base, "POST", f"/api/admin/meetings/{m['id']}/open")
     scene = f"m:{m['id']}:{m['join_code']}"
     requests = scan_requests(crypto, scene, int(rate * seconds), f"{rate}x")
     srv.wait_quiet()

@@ -9,13 +9,14 @@ from aiohttp import web
 from voting.appkeys import ACCOUNT_RESOLVERS, CONSOLE_PAGES, JOIN_QR, MEETING_PAGES, REDIS, SETTINGS
 from voting.errors import ApiError
 
-from . import admin_api, join_pages, oauth, pages, qr, webhook
+from . import admin_api, feedback, join_pages, oauth, pages, qr, webhook
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .client import WeChatApi
 from .config import WeChatConfig
 from .errors import Category, WeChatError
 from .handler import handle
 from .miniprogram import wx_code_account
+from .outbox import service as outbox
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def setup(app: web.Application) -> None:
     admin_api.setup_routes(app)
     app.cleanup_ctx.append(api_ctx)
     app.cleanup_ctx.append(webhook.webhook_ctx)
+    outbox.setup(app)                   # the sender (after api_ctx: it sends through the facade), its routes
+    feedback.setup_routes(app)
 
 
 @web.middleware

@@ -7,9 +7,12 @@ from aiohttp import web
 
 from .config import WeChatConfig
 from .messages import Incoming, Reply
+from .outbox.config import OutboxConfig
 
 if TYPE_CHECKING:
     from .client import WeChatApi
+    from .outbox.queue import Outbox
+    from .outbox.sender import Sender
     from .webhook import Webhook
 
 # What a push to /wechat does: `async def handle(app, incoming) -> Reply | None` (None: answer "success").
@@ -19,3 +22,6 @@ WECHAT_CONFIG = web.AppKey("wechat_config", WeChatConfig)
 WECHAT_HANDLER: web.AppKey[Handler] = web.AppKey("wechat_handler")
 WECHAT_API: web.AppKey[WeChatApi] = web.AppKey("wechat_api")        # set at startup (needs Redis)
 WEBHOOK: web.AppKey[Webhook] = web.AppKey("wechat_webhook")         # set at startup (needs Redis)
+OUTBOX_CONFIG = web.AppKey("outbox_config", OutboxConfig)
+OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")                   # set at startup (needs Redis)
+OUTBOX_SENDER: web.AppKey[Sender] = web.AppKey("outbox_sender")     # set at startup, one per process

@@ -16,7 +16,7 @@ async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
     rows = results.results_json(meeting, await results.graded(app[REDIS], meeting))
     row = next(r for r in rows if r["id"] == sid)
     final = row.get("final_grade") or row["grade"] or "未评定"
-    mean = scoring.mean_text(row["mean"], scoring.load_rules(meeting.preset)) or "—"
+    mean = scoring.mean_text(row["mean"], meeting.rules) or "—"
     text = (f"《{meeting.title}》{name}：评议等次 {final}，平均分 {mean}，"
             f"有效票 {row['votes']} 张。")
     if row.get("override_reason"):

@@ -123,7 +123,7 @@ async def _graded(request: web.Request):
     meeting = await _meeting(request)
     enforce = request.query.get("enforce_quota", "") in ("1", "true")
     graded = await results.graded(request.app[REDIS], meeting, enforce)
-    return meeting, scoring.load_rules(meeting.preset), graded
+    return meeting, meeting.rules, graded
 
 
 async def results_view(request: web.Request) -> web.Response:
@@ -216,7 +216,7 @@ async def finalize(request: web.Request) -> web.Response:
     even from the files under DATA_DIR (lua/finalize.lua, then the append-only file is rewritten)."""
     meeting = await _meeting(request)
     k = meeting_keys(meeting.id)
-    merge_groups = not scoring.load_rules(meeting.preset).weights.group    # groups no rule needs are merged
+    merge_groups = not meeting.rules.weights.group    # groups no rule needs are merged
     reply = await request.app[SCRIPTS].finalize(keys=k.finalize, args=[
         k.channel, int(time.time()), secrets.randbelow(2**31 - 1) + 1, int(merge_groups), UNGROUPED])
     if reply[0] == "open":

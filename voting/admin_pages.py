@@ -15,7 +15,7 @@ from .appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
 from .errors import read_form
 from .meetings import list_meetings, load_meeting
 from .qr import qr_svg
-from .spec import ELIGIBILITY, MODES
+from .spec import DIRECTIONS, ELIGIBILITY, MODES
 
 
 def admin_page(handler):
@@ -70,7 +70,7 @@ async def logout(request: web.Request) -> web.Response:
 async def index(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("admin_index.html", request, {
         "meetings": await list_meetings(request.app[REDIS]), "modes": MODES, "eligibility": ELIGIBILITY,
-        "presets": scoring.PRESETS, "default_preset": scoring.DEFAULT_PRESET,
+        "presets": scoring.PRESETS, "default_preset": scoring.DEFAULT_PRESET, "directions": DIRECTIONS,
         "pages": request.app.get(CONSOLE_PAGES, [])})
 
 

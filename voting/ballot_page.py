@@ -11,7 +11,6 @@ import time
 import aiohttp_jinja2
 from aiohttp import web
 
-import scoring
 from scoring.text import GRADES
 
 from .appkeys import REDIS, SETTINGS
@@ -30,7 +29,7 @@ STATUS = {"open": "进行中", "closed": "已结束", "waiting": "未开始"}
 def ballot_bands(meeting: Meeting) -> list[tuple[str, list[int]]]:
     """The form's columns, from the rules that grade this meeting (004 附件1: 好=10, 较好=9–7, 一般=6–4,
     差=3–1), so the buttons never say one thing while the grading counts another."""
-    form = scoring.load_rules(meeting.preset).ballot
+    form = meeting.rules.ballot
     columns: dict[str, list[int]] = {}
     for score in range(10, 0, -1):
         columns.setdefault(GRADES[form.category(score)], []).append(score)

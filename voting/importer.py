@@ -197,7 +197,8 @@ async def read_upload(request: web.Request) -> dict:
     upload = form.get("secretaries")
     if not isinstance(upload, web.FileField):
         raise ApiError(400, "缺少述职书记名单文件（字段 secretaries）")
-    data = {k: form[k] for k in ("title", "mode", "eligibility", "preset") if isinstance(form.get(k), str)}
+    data = {k: form[k] for k in ("title", "mode", "eligibility", "preset", "direction")
+            if isinstance(form.get(k), str)}
     data["secretaries"], data["warnings"] = secretaries(_name(upload, "secretaries"), upload.file.read())
     roster_file = form.get("roster")
     if isinstance(roster_file, web.FileField) and roster_file.filename:
@@ -219,6 +220,7 @@ async def preview(request: web.Request) -> web.Response:
         groups[group] = groups.get(group, 0) + 1
     return json_response({
         "title": spec.title, "mode": spec.mode, "eligibility": spec.eligibility, "preset": spec.preset,
+        "direction": spec.direction,
         "expected": spec.expected, "voter_groups": spec.voter_groups, "roster": groups,
         "secretaries": [{"name": s.name, "org": s.org, "method": s.method} for s in spec.secretaries],
         "warnings": data["warnings"] + spec.warnings})

@@ -15,8 +15,11 @@ import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import redis.asyncio as aioredis
+
+import scoring
 
 from .errors import ApiError
 from .keys import MEETINGS, meeting_keys
@@ -46,6 +49,12 @@ class Meeting:
     released: bool
     secretaries: list[dict]
     finalized: bool = False         # the secret and the voter map are gone (lua/finalize.lua)
+    direction: str = "上述"          # 004 §三: which form the ballot is (上述 附件1, 下评 附件2)
+
+    @cached_property
+    def rules(self) -> scoring.Rules:
+        """The rules that grade this meeting: its preset, for its direction (the ballot form's columns)."""
+        return scoring.load_rules(self.preset).for_direction(self.direction)
 
     @property
     def names(self) -> dict[str, str]:
@@ -75,7 +84,8 @@ class Meeting:
 
     def public(self) -> dict:
         return {"id": self.id, "title": self.title, "mode": self.mode, "eligibility": self.eligibility,
-                "preset": self.preset, "expected": self.expected, "voter_groups": self.voter_groups,
+                "preset": self.preset, "direction": self.direction, "expected": self.expected,
+                "voter_groups": self.voter_groups,
                 "released": self.released, "finalized": self.finalized, "secretaries": self.secretaries}
 
 
@@ -114,6 +124,7 @@ async def create_meeting(redis: aioredis.Redis, spec: MeetingSpec) -> Meeting:
         secret = secrets.token_urlsafe(32)
     meeting = Meeting(
         id=mid, title=spec.title, mode=spec.mode, eligibility=spec.eligibility, preset=spec.preset,
+        direction=spec.direction,
         secret=secret, screen_key=secrets.token_urlsafe(12), created=int(time.time()),
         expected=spec.expected, voter_groups=spec.voter_groups, roster=spec.roster, released=False,
         secretaries=[{"id": f"s{i}", "name": s.name, "org": s.org, "method": s.method}
@@ -122,7 +133,8 @@ async def create_meeting(redis: aioredis.Redis, spec: MeetingSpec) -> Meeting:
     async with redis.pipeline(transaction=True) as pipe:
         pipe.hset(k.meta, mapping={
             "title": meeting.title, "mode": meeting.mode, "eligibility": meeting.eligibility,
-            "preset": meeting.preset, "secret": secret, "screen_key": meeting.screen_key,
+            "preset": meeting.preset, "direction": meeting.direction, "secret": secret,
+            "screen_key": meeting.screen_key,
             "created": meeting.created, "expected": meeting.expected, "released": 0,
             "voter_groups": json.dumps(meeting.voter_groups, ensure_ascii=False),
             "roster": json.dumps(meeting.roster, ensure_ascii=False)})
@@ -146,7 +158,8 @@ async def load_meeting(redis: aioredis.Redis, mid: str) -> Meeting:
         raise ApiError(404, "会议不存在")
     return Meeting(
         id=mid, title=meta["title"], mode=meta["mode"], eligibility=meta["eligibility"],
-        preset=meta["preset"], secret=meta.get("secret", ""), screen_key=meta["screen_key"],
+        preset=meta["preset"], direction=meta.get("direction") or "上述", secret=meta.get("secret", ""),
+        screen_key=meta["screen_key"],
         created=int(meta["created"]), expected=int(meta.get("expected") or 0),
         voter_groups=json.loads(meta.get("voter_groups") or "[]"),
         roster=json.loads(meta.get("roster") or "[]"), released=meta.get("released") == "1",

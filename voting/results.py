@@ -52,7 +52,7 @@ def grade(meeting: Meeting, ballots: pd.DataFrame, decisions: tuple[dict, dict] 
           enforce_quota: bool = False) -> pd.DataFrame:
     """`decisions`: the organizer's (flags, overrides), as voting.decisions loads them."""
     flags, overrides = decisions
-    return scoring.grade(ballots, scoring.load_rules(meeting.preset),
+    return scoring.grade(ballots, meeting.rules,
                          secretaries=[s["id"] for s in meeting.secretaries], flags=flags or None,
                          overrides=overrides or None, enforce_quota=enforce_quota)
 
@@ -86,7 +86,7 @@ def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
     """The contract's rows {id, name, votes, mean, hao, jiaohao, yiban, cha, low_share, grade, reason}, plus
     `mean_text` and `low_share_text` (see `display`)."""
     info = {s["id"]: s for s in meeting.secretaries}
-    rules = scoring.load_rules(meeting.preset)
+    rules = meeting.rules
     out = []
     for row in graded.to_dict("records"):
         sec = info.get(row["secretary"], {})

@@ -33,6 +33,8 @@ class Settings:
     deadline_poll: float = 0.5            # seconds between looks at the due closes (voting/deadlines.py)
     screen_page_seconds: float = 12.0     # the projector turns a page of results this often
     wechat: dict = field(default_factory=dict)   # WECHAT_* environment, read by bot/
+    outbox_rate: float = 10.0             # OUTBOX_RATE: messages per second, all processes together (bot/outbox)
+    outbox_lease: float = 15.0            # OUTBOX_LEASE: seconds before a dead process's messages are settled
 
     def __post_init__(self):
         if self.appendfsync not in FSYNC_POLICIES:
@@ -61,6 +63,8 @@ class Settings:
             anonymity_min_group=_int(env, "ANONYMITY_MIN_GROUP", 5, 1),
             trusted_proxies=tuple(a.strip() for a in env.get("TRUSTED_PROXIES", "").split(",") if a.strip()),
             wechat={k: env[k] for k in WECHAT_ENV if env.get(k)},
+            outbox_rate=_number(env, "OUTBOX_RATE", 10.0, 0.01, 1000),
+            outbox_lease=_number(env, "OUTBOX_LEASE", 15.0, 1, 3600),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -73,6 +77,19 @@ def _int(env, name: str, default: int, minimum: int) -> int:
     if not raw.strip().isascii() or not raw.strip().isdigit() or int(raw) < minimum:
         raise ValueError(f"{name} must be an integer of at least {minimum}")
     return int(raw)
+
+
+def _number(env, name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw) if raw.isascii() else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}")
+    return value
 
 
 def persistent_admin_token(data_dir: Path) -> str:

@@ -7,6 +7,9 @@ import scoring
 
 from .errors import ApiError
 
+# 004 §三: 上述 (the secretaries below report and are assessed: 附件1) and 下评 (the secretary above reports
+# and is assessed by them: 附件2, other columns); the two results combine 70/30 (scoring.combine_directions).
+DIRECTIONS = {"上述": "上述（下级党组织书记述职，本级评议）", "下评": "下评（本级党组织书记报告，下级评议）"}
 MODES = {"sequential": "一述一评（逐一开启）", "batch": "集中测评（全部同时开启）"}
 ELIGIBILITY = {"open": "凭现场加入码", "roster": "凭个人邀请码"}
 # 001 第五条, 004 §五(三): 班子成员 and 两代表一委员, 党员代表 and 群众代表 attend and assess.
@@ -41,6 +44,7 @@ class MeetingSpec:
     mode: str = "sequential"
     eligibility: str = "open"
     preset: str = scoring.DEFAULT_PRESET
+    direction: str = "上述"                                   # 004 §三: 上述 or 下评 (its own ballot form)
     secretaries: list[SecretarySpec] = field(default_factory=list)
     roster: list[str] = field(default_factory=list)          # one voter_group per invited attendee
     voter_groups: list[str] = field(default_factory=lambda: list(VOTER_GROUPS))
@@ -114,6 +118,9 @@ def parse_meeting(data: dict) -> MeetingSpec:
     spec.preset = data.get("preset") or scoring.DEFAULT_PRESET
     if spec.preset not in scoring.PRESETS:
         raise ApiError(400, f"未知的评定规则 preset「{spec.preset}」，可选：{'、'.join(scoring.PRESETS)}")
+    spec.direction = data.get("direction") or "上述"
+    if spec.direction not in DIRECTIONS:
+        raise ApiError(400, "direction 须为“上述”（下级书记述职、本级评议）或“下评”（本级书记报告、下级评议）")
 
     items = data.get("secretaries")
     if not isinstance(items, list) or not items:

@@ -1,0 +1,178 @@
+"""反馈本人: after the committee's decision each secretary receives their result (000 §三.4, 001 第六条,
+004 §五(五): "综合评价意见及等次经党委研究后，向本人反馈"), through the outbox, and a page with their own
+anonymous comments.
+
+- `POST /api/admin/meetings/{id}/feedback {comments?: {sid: "领导点评"}}`: refused (409) while a window is open;
+  one message per bound account of each secretary with a result: final grade (and the proposed one with the
+  committee's reason when overridden), mean, ballots, the chair's 点评, consequence, and the page's link.
+  Idempotency keys per meeting/secretary/account: calling it again sends nothing twice; an account bound since
+  gets the same text. Unbound secretaries are listed with a signed link the organizer can print.
+- What a secretary was told is kept (`{m:ID}:feedback`, sid -> JSON) once a message was queued, so the page
+  and a later account show the same; until then a new call (e.g. with the 点评 added) replaces it.
+- `GET /feedback/{mid}/{sid}`: that secretary's comments (问题和不足, 意见建议) in two separately shuffled lists,
+  with no voter reference and no time (DESIGN.md §3). Only that secretary: with credentials, the OAuth openid
+  (snsapi_base) must be one of their bound accounts; a signed `?t=` link (the printed one) also opens it.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import aiohttp_jinja2
+from aiohttp import web
+
+import scoring
+from voting import results
+from voting.appkeys import REDIS, SETTINGS, SIGNER
+from voting.errors import ApiError, json_response, read_json
+from voting.keys import meeting_keys
+from voting.meetings import Meeting, load_meeting
+
+from .appkeys import WECHAT_API
+from .bindings import bindings, bound_openids, mask
+from .oauth import require_user
+from .outbox.queue import Outgoing
+from .outbox.service import queue_messages
+
+MAX_DIANPING = 500
+LINK_TTL = 90 * 86400
+_shuffle = random.SystemRandom().shuffle
+
+
+def snapshot_key(mid: str) -> str:
+    return "{m:%s}:feedback" % mid
+
+
+def mean_text(rules, row: dict) -> str:
+    """The mean as every page shows it: the row's `mean_text` when results_json carries it, else scoring's one
+    formatter (enough digits never to contradict a band: 8.9995 is not "9.00")."""
+    return row.get("mean_text") or scoring.mean_text(row.get("mean"), rules) or "—"
+
+
+def _comments(body: dict, meeting: Meeting) -> dict[str, str]:
+    raw = body.get("comments")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ApiError(400, "comments 须为对象：{书记编号: 领导点评}")
+    out = {}
+    for sid, text in raw.items():
+        if sid not in meeting.names:
+            raise ApiError(404, f"本次会议没有这位述职书记（{sid[:20]}）")
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise ApiError(400, f"对{meeting.names[sid]}的领导点评须为文字")
+        text = text.strip()
+        if len(text) > MAX_DIANPING:
+            raise ApiError(400, f"对{meeting.names[sid]}的领导点评过长（最多 {MAX_DIANPING} 字）")
+        out[sid] = text
+    return out
+
+
+def _snapshot(rules, row: dict, dianping: str) -> dict:
+    overridden = bool(row.get("override_reason"))
+    return {"name": row.get("name", ""), "org": row.get("org", ""),
+            "grade": row.get("final_grade") or row.get("grade") or "未评定",
+            "proposed": row.get("grade") if overridden else "", "override_reason": row.get("override_reason", ""),
+            "mean": mean_text(rules, row), "votes": int(row.get("votes") or 0), "dianping": dianping,
+            "consequence": row.get("consequence") or "", "at": int(time.time()), "messaged": False}
+
+
+def feedback_text(meeting: Meeting, snap: dict, link: str) -> str:
+    lines = ["【述职评议结果反馈】", f"{snap['name']}同志：{meeting.title}的评议结果如下。",
+             f"评议等次：{snap['grade']}"]
+    if snap["proposed"]:
+        lines.append(f"（系统建议等次：{snap['proposed']}；经党委研究调整，理由：{snap['override_reason']}）")
+    lines.append(f"平均分：{snap['mean']}，有效票 {snap['votes']} 张")
+    if snap["dianping"]:
+        lines.append(f"领导点评：{snap['dianping']}")
+    if snap["consequence"]:
+        lines.append(f"按规定：{snap['consequence']}")
+    lines.append(f"您的评议意见（匿名、随机排列）：{link}")
+    return "\n".join(lines)
+
+
+def page_url(request: web.Request, mid: str, sid: str, signed: bool) -> str:
+    url = f"{request.app[SETTINGS].base_url}/feedback/{mid}/{sid}"
+    if signed:
+        url += "?t=" + request.app[SIGNER].sign({"fm": mid, "fs": sid}, LINK_TTL)
+    return url
+
+
+async def feedback_api(request: web.Request) -> web.Response:
+    redis = request.app[REDIS]
+    meeting = await load_meeting(redis, request.match_info["id"])
+    comments = _comments(await read_json(request, request.app[SETTINGS].max_json_body * 16), meeting)
+    if await redis.scard(meeting_keys(meeting.id).open):
+        raise ApiError(409, "仍有测评正在进行，请先结束全部测评，再反馈本人")
+    rules = scoring.load_rules(meeting.preset)
+    rows = results.results_json(meeting, await results.graded(redis, meeting))
+    bound, _ = await bindings(redis, meeting.id)
+    kept = {sid: json.loads(v) for sid, v in (await redis.hgetall(snapshot_key(meeting.id))).items()}
+    console = request.app[WECHAT_API].console
+    items, unbound, no_result, snapshots = [], [], [], {}
+    for row in rows:
+        sid = row["id"]
+        if not row.get("votes") and not row.get("override_reason"):
+            no_result.append({"id": sid, "name": row.get("name", "")})
+            continue
+        snap = kept.get(sid)
+        if snap is None or not snap.get("messaged"):
+            snap = _snapshot(rules, row, comments.get(sid, (snap or {}).get("dianping", "")))
+        accounts = bound.get(sid, [])
+        snap["messaged"] = snap["messaged"] or bool(accounts)
+        snapshots[sid] = json.dumps(snap, ensure_ascii=False)
+        if not accounts:
+            unbound.append({"id": sid, "name": snap["name"], "print_url": page_url(request, meeting.id, sid, True)})
+            continue
+        link = page_url(request, meeting.id, sid, signed=console)
+        text = feedback_text(meeting, snap, link)
+        items += [Outgoing(key=f"fb:{meeting.id}:{sid}:{openid}", to=openid, kind="feedback", text=text,
+                           meeting=meeting.id, meeting_title=meeting.title, secretary=sid, name=snap["name"],
+                           topic="述职评议结果反馈", summary=f"等次{snap['grade']}，平均分{snap['mean']}", url=link,
+                           ref=f"feedback:{meeting.id}") for openid in accounts]
+    if snapshots:
+        await redis.hset(snapshot_key(meeting.id), mapping=snapshots)
+    queued = await queue_messages(request.app, items)
+    return json_response({
+        "queued": sum(new for _, new in queued), "already": sum(not new for _, new in queued),
+        "messages": [{"id": ident, "secretary": item.secretary, "name": item.name, "to": mask(item.to),
+                      "new": new} for item, (ident, new) in zip(items, queued)],
+        "unbound": unbound, "no_result": no_result, "console": console})
+
+
+async def comments_page(request: web.Request) -> web.Response:
+    redis = request.app[REDIS]
+    meeting = await load_meeting(redis, request.match_info["mid"])
+    sid = request.match_info["sid"]
+    if sid not in meeting.names:
+        raise ApiError(404, "本次会议没有这位述职书记")
+    token = request.query.get("t")
+    if token is not None:
+        payload = request.app[SIGNER].unsign(token)
+        if not payload or payload.get("fm") != meeting.id or payload.get("fs") != sid:
+            raise ApiError(403, "链接无效或已过期，请向组织部门索取")
+    else:
+        user = await require_user(request)
+        if user.openid not in await bound_openids(redis, meeting.id, sid):
+            raise ApiError(403, "此页面仅限述职书记本人查看（请用已绑定的微信打开）")
+    raw = await redis.hget(snapshot_key(meeting.id), sid)
+    if raw is None:
+        raise ApiError(404, "评议结果尚未反馈，请等待组织部门通知")
+    frame = await results.comments(redis, meeting.id)
+    mine = frame[frame["secretary"] == sid]
+    problems = [p for p in mine["problems"] if p]
+    suggestions = [s for s in mine["suggestions"] if s]
+    _shuffle(problems)
+    _shuffle(suggestions)
+    response = aiohttp_jinja2.render_template("feedback.html", request, {
+        "meeting": meeting, "snap": json.loads(raw), "problems": problems, "suggestions": suggestions})
+    response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return response
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_post("/api/admin/meetings/{id}/feedback", feedback_api)
+    app.router.add_get("/feedback/{mid}/{sid}", comments_page)
