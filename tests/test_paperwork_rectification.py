@@ -10,6 +10,7 @@ import pytest
 from paperwork import keys, status
 from paperwork.overdue import sweep
 from paperwork.prefill import group_problems, points
+from reminders.audience import members
 from voting.appkeys import REDIS
 from voting.meetings import load_meeting
 
@@ -86,6 +87,22 @@ async def test_the_list_opens_after_feedback_prefilled_from_the_dianping_and_the
     assert "领导点评" in html and "评议意见（2 条）" in html
     assert "调研太少" not in html and "多下基层" not in html        # 李四's, and suggestions, are not 张三's problems
     assert "组织部门反馈评议结果后" in await (await api.client.get(links["s2"])).text()
+
+
+async def test_feedback_through_the_outbox_opens_the_list_with_the_chairs_dianping(api, assessed):
+    """bot/feedback.py's 反馈本人 keeps what each secretary was told (`{m:ID}:feedback`, with the 点评): that
+    opens the list for them, pre-filled, and the reminders' `no_rectification` audience follows the lists."""
+    m, links = assessed
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/feedback",
+                    json={"comments": {"s1": "书记抓党建的“辣味”不够，问题查摆不深"}})
+    html = await (await api.client.get(links["s1"])).text()
+    problems = re.findall(r'name="problem_\d+" rows="2">([^<]*)<', html)
+    assert problems[:2] == ["书记抓党建的“辣味”不够，问题查摆不深", "党建和业务融合不够"]
+    redis = api.client.app[REDIS]
+    meeting = await load_meeting(redis, m["id"])
+    assert await members(redis, meeting, "no_rectification") == ["s1", "s2", "s3"]
+    await post_list(api, links["s1"], form(("问题查摆不深", "每季度开展一次专题查摆", SOON, False)))
+    assert await members(redis, meeting, "no_rectification") == ["s2", "s3"]
 
 
 async def test_a_secretary_submits_the_list_and_is_told_exactly_what_is_missing(api, assessed):
