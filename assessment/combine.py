@@ -28,13 +28,12 @@ def key(up: str, down: str) -> str:
 
 
 def check_directions(up: Meeting, down: Meeting) -> None:
-    """A meeting that says its direction (the meeting spec's `direction`, when it has one) must be used as it."""
+    """Each meeting is 上述 or 下评 (its spec, and its ballot form): it can only be used as that side."""
     if up.id == down.id:
         raise ApiError(400, "上述会议与下评会议须为两次不同的会议")
     for meeting, side in ((up, UP), (down, DOWN)):
-        said = getattr(meeting, "direction", None)
-        if said and said != side:
-            raise ApiError(400, f"「{meeting.title}」是{said}会议，不能作为{side}会议")
+        if meeting.direction != side:
+            raise ApiError(400, f"「{meeting.title}」是{meeting.direction}会议，不能作为{side}会议")
 
 
 def suggested_pairs(up: Meeting, down: Meeting) -> list[list[str]]:

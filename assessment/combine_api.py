@@ -22,7 +22,7 @@ from .composite_api import download
 
 def _meeting_json(meeting: Meeting) -> dict:
     return {"id": meeting.id, "title": meeting.title, "preset": meeting.preset,
-            "direction": getattr(meeting, "direction", None),
+            "direction": meeting.direction,
             "secretaries": [{"id": s["id"], "name": s["name"], "org": s.get("org", "")} for s in meeting.secretaries]}
 
 

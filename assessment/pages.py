@@ -8,8 +8,10 @@ from aiohttp import web
 from scoring.deductions import deduction_sheet
 from voting.admin_pages import admin_page
 from voting.appkeys import REDIS
+from voting.keys import meeting_keys
 from voting.meetings import list_meetings, load_meeting
 
+from .combine import DOWN, UP
 from .composite import rules_of
 
 
@@ -26,8 +28,18 @@ async def composite_page(request: web.Request) -> web.Response:
 
 @admin_page
 async def combine_page(request: web.Request) -> web.Response:
+    """The 上述 meetings to choose from on one side, the 下评 meetings on the other (each meeting's direction)."""
+    redis = request.app[REDIS]
+    meetings = await list_meetings(redis)
+    async with redis.pipeline(transaction=False) as pipe:
+        for m in meetings:
+            pipe.hget(meeting_keys(m["id"]).meta, "direction")
+        directions = await pipe.execute()
+    by_side = {UP: [], DOWN: []}
+    for m, direction in zip(meetings, directions):
+        by_side[direction or UP].append(m)
     return aiohttp_jinja2.render_template("assessment_combine.html", request, {
-        "meeting": None, "meetings": await list_meetings(request.app[REDIS]),
+        "meeting": None, "ups": by_side[UP], "downs": by_side[DOWN],
         "up": request.query.get("up", ""), "down": request.query.get("down", "")})
 
 

@@ -13,9 +13,9 @@ async def api(aiohttp_client, settings):
     return Api(await aiohttp_client(app_with_paperwork(settings)))
 
 
-async def held(api, title, secretaries, scores, preset="shanghaimiao-2022"):
+async def held(api, title, secretaries, scores, preset="shanghaimiao-2022", direction="上述"):
     """A closed meeting; `scores`: one list per voter, one score per secretary."""
-    m = await api.create_meeting(title=title, preset=preset, secretaries=secretaries)
+    m = await api.create_meeting(title=title, preset=preset, secretaries=secretaries, direction=direction)
     await api.open(m["id"])
     for ballot in scores:
         token = await api.join(m)
@@ -32,7 +32,7 @@ async def meetings(api):
                      {"name": "赵六", "org": "第三党支部"}], [[10, 7, 10], [10, 7, 10]])
     down = await held(api, "2022年度镇党委书记抓基层党建报告评议会（下评）",
                       [{"name": "王书记", "org": "镇党委"}, {"name": "张三", "org": "第一党支部"},
-                       {"name": "赵六", "org": "第三党支部"}], [[10, 8, 7], [10, 8, 7]])
+                       {"name": "赵六", "org": "第三党支部"}], [[10, 8, 7], [10, 8, 7]], direction="下评")
     return up, down
 
 
@@ -83,10 +83,12 @@ async def test_bad_mappings_are_refused_and_the_stored_one_kept(api, meetings, b
 
 
 async def test_meetings_that_cannot_be_combined_say_why(api, meetings):
-    up, _ = meetings
+    up, down = meetings
     assert "两次不同的会议" in (await api.admin("GET", f"{URL}?up={up['id']}&down={up['id']}", 400))["error"]
+    error = (await api.admin("GET", f"{URL}?up={down['id']}&down={up['id']}", 400))["error"]
+    assert error == "「2022年度镇党委书记抓基层党建报告评议会（下评）」是下评会议，不能作为上述会议"
     assert (await api.admin("GET", f"{URL}?up={up['id']}", 400))["error"] == "请选择上述会议（up）和下评会议（down）"
     assert (await api.admin("GET", f"{URL}?up={up['id']}&down=nosuchmeeting", 404))["error"] == "会议不存在"
     other = await held(api, "2023年度在职党支部书记述职评议会", [{"name": "张三"}], [[9]], preset="bjie-2023")
-    error = (await api.admin("GET", f"{URL}?up={other['id']}&down={up['id']}", 400))["error"]
+    error = (await api.admin("GET", f"{URL}?up={other['id']}&down={down['id']}", 400))["error"]
     assert "未规定“上述”“下评”的合成比例" in error

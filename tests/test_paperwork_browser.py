@@ -147,7 +147,7 @@ async def test_organizer_enters_the_composite_with_the_3_5_2_split(browser, api,
 async def test_organizer_maps_two_meetings_and_sees_the_70_30_final(browser, api, site):  # noqa: F811
     ups = [{"name": "张三", "org": "第一党支部"}, {"name": "李四", "org": "第二党支部"}]
     up = await api.create_meeting(title="上述评议会", preset="shanghaimiao-2022", secretaries=ups)
-    down = await api.create_meeting(title="下评评议会", preset="shanghaimiao-2022",
+    down = await api.create_meeting(title="下评评议会", preset="shanghaimiao-2022", direction="下评",
                                     secretaries=[{"name": "王书记", "org": "镇党委"}, {"name": "张三（兼）", "org": "第一党支部"}])
     for m, scores in ((up, (10, 8)), (down, (10, 8))):
         await api.open(m["id"])
