@@ -1,11 +1,14 @@
 """The organizer's API (DESIGN.md §4): create or import meetings, open and close windows, results, exports."""
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
 from urllib.parse import quote
 
+import pandas as pd
+import redis.asyncio as aioredis
 from aiohttp import web
 
 import scoring
@@ -16,7 +19,7 @@ from .appkeys import REDIS, SCRIPTS, SETTINGS
 from .embedded_redis import EmbeddedRedisError
 from .errors import ApiError, json_response, read_json
 from .join_qr import join_qr
-from .keys import meeting_keys
+from .keys import PAPER_DEFAULTS, meeting_keys
 from .meetings import Meeting, create_meeting, list_meetings, load_meeting
 from .settings import Settings
 from .spec import UNGROUPED, parse_meeting
@@ -156,13 +159,31 @@ def _download(body: bytes, content_type: str, filename: str) -> web.Response:
                                f"filename*=UTF-8''{quote(filename)}"})
 
 
+async def paperwork(redis: aioredis.Redis, mid: str) -> tuple[dict, pd.DataFrame]:
+    """What the secretaries' paperwork (written by paperwork/, met here in Redis only) adds to 002 附件2: 填表部门,
+    填表人 (the organizer's defaults when this meeting has none), 考核时间、地点, 参会人员, and every 整改清单 item
+    as last submitted (secretary, problem, measure, deadline)."""
+    k = meeting_keys(mid)
+    async with redis.pipeline(transaction=False) as pipe:
+        info, defaults, lists = await pipe.hgetall(k.paper_info).hgetall(PAPER_DEFAULTS) \
+            .hgetall(k.paper_rectification).execute()
+    info = {**{f: v for f, v in defaults.items() if f in ("department", "filler")},
+            **{f: v for f, v in info.items() if v}}
+    rows = [(sid, item.get("problem", ""), item.get("measure", ""),
+             item.get("deadline_text") or item.get("deadline", ""))
+            for sid, raw in lists.items() for item in json.loads(raw).get("items", [])]
+    return info, pd.DataFrame(rows, columns=["secretary", "problem", "measure", "deadline"])
+
+
 async def export_xlsx(request: web.Request) -> web.Response:
-    """The official tables: results, 002 附件2 checklist, anonymous comments, notes on rules and quotas."""
+    """The official tables: results, 002 附件2 checklist (complete with the paperwork), anonymous comments,
+    notes on rules and quotas."""
     meeting, rules, graded = await _graded(request)
+    info, rectification = await paperwork(request.app[REDIS], meeting.id)
     body = export.results_workbook(graded, meta=results.meta_frame(meeting),
                                    comments=await results.comments(request.app[REDIS], meeting.id),
                                    rules=rules, findings=scoring.check_quotas(graded, rules),
-                                   info={"title": meeting.title})
+                                   info={**info, "title": meeting.title}, rectification=rectification)
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"{meeting.title}-评议结果.xlsx")
 

@@ -7,6 +7,8 @@ MEETINGS = "voting:meetings"          # sorted set: meeting id -> created (unix 
 SIGNING_KEY = "voting:signing-key"    # HMAC key of voter tokens, shared by every process
 DEMO_MEETING = "voting:demo-meeting"  # id of the demo meeting, so `demo` reuses it
 DEADLINES = "voting:deadlines"        # sorted set: "<meeting id>|<token>" -> when its windows close (unix ms)
+# hash: 填表部门/填表人 the organizer entered last (department, filler): the defaults of 002 附件2 (paperwork/)
+PAPER_DEFAULTS = "paperwork:defaults"
 
 
 class MeetingKeys:
@@ -14,7 +16,7 @@ class MeetingKeys:
 
     __slots__ = ("id", "tag", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
                  "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "accounts",
-                 "linked", "channel")
+                 "linked", "paper_info", "paper_rectification", "channel")
 
     def __init__(self, mid: str):
         tag = self.tag = "{m:%s}" % mid
@@ -37,6 +39,11 @@ class MeetingKeys:
         self.comments = f"{tag}:comments"        # list: JSON [sid, problems, suggestions], once finalized
         self.accounts = f"{tag}:accounts"        # hash: HMAC of an account (WeChat) -> its voter key
         self.linked = f"{tag}:linked"            # hash: voter key -> HMAC of the account that holds it
+        # Written by paperwork/, read by the export (002 附件2): voting never imports paperwork.
+        self.paper_info = f"{tag}:paper:info"    # hash: department, filler, time_place, attendees
+        # hash: sid -> JSON {items: [{problem, measure, deadline (ISO), deadline_text, done}], at, ...}: the
+        # secretary's 整改清单 as last submitted
+        self.paper_rectification = f"{tag}:paper:rectification:items"
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
     def join_failures(self, scope: str) -> str:

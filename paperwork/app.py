@@ -1,0 +1,27 @@
+"""The paperwork's part of the application, mounted by voting.app.create_app through the
+`shuzhi_voting.extensions` entry point (pyproject.toml); voting/ never imports paperwork/."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from voting.appkeys import MEETING_PAGES
+
+from . import admin_api, admin_pages, pages, published
+from .overdue import sweeper_ctx
+
+MOUNTED = web.AppKey("paperwork_mounted", bool)
+
+
+def setup(app: web.Application) -> None:
+    """The secretary's pages, the published reports, the organizer's page (linked from each meeting's page) and
+    API, the overdue sweep.
+    Calling it again on the same app does nothing (tests mount it directly when the entry point is absent)."""
+    if app.get(MOUNTED):
+        return
+    app[MOUNTED] = True
+    pages.setup_routes(app)
+    published.setup_routes(app)
+    admin_pages.setup_routes(app)
+    admin_api.setup_routes(app)
+    app.cleanup_ctx.append(sweeper_ctx)
+    app.setdefault(MEETING_PAGES, []).append(("述职报告和整改清单", "/admin/meetings/{id}/paperwork"))
