@@ -25,3 +25,6 @@ WEBHOOK: web.AppKey[Webhook] = web.AppKey("wechat_webhook")         # set at sta
 OUTBOX_CONFIG = web.AppKey("outbox_config", OutboxConfig)
 OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")                   # set at startup (needs Redis)
 OUTBOX_SENDER: web.AppKey[Sender] = web.AppKey("outbox_sender")     # set at startup, one per process
+# Lines other packages add to each 反馈本人 message: `(app, meeting id) -> str` (paperwork/: where the 整改清单
+# is submitted); bot/ itself knows nothing of them.
+FEEDBACK_LINES: web.AppKey[list[Callable[[web.Application, str], str]]] = web.AppKey("feedback_lines")

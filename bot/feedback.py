@@ -28,7 +28,7 @@ from voting.errors import ApiError, json_response, read_json
 from voting.keys import meeting_keys
 from voting.meetings import Meeting, load_meeting
 
-from .appkeys import WECHAT_API
+from .appkeys import FEEDBACK_LINES, WECHAT_API
 from .bindings import bindings, bound_openids, mask
 from .oauth import require_user
 from .outbox.queue import Outgoing
@@ -75,7 +75,7 @@ def _snapshot(row: dict, dianping: str) -> dict:
             "consequence": row.get("consequence") or "", "at": int(time.time()), "messaged": False}
 
 
-def feedback_text(meeting: Meeting, snap: dict, link: str) -> str:
+def feedback_text(meeting: Meeting, snap: dict, link: str, extra: list[str] = ()) -> str:
     lines = ["【述职评议结果反馈】", f"{snap['name']}同志：{meeting.title}的评议结果如下。",
              f"评议等次：{snap['grade']}"]
     if snap["proposed"]:
@@ -86,7 +86,7 @@ def feedback_text(meeting: Meeting, snap: dict, link: str) -> str:
     if snap["consequence"]:
         lines.append(f"按规定：{snap['consequence']}")
     lines.append(f"您的评议意见（匿名、随机排列）：{link}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *extra])
 
 
 def page_url(request: web.Request, mid: str, sid: str, signed: bool) -> str:
@@ -107,6 +107,7 @@ async def feedback_api(request: web.Request) -> web.Response:
     kept = {sid: json.loads(v) for sid, v in (await redis.hgetall(snapshot_key(meeting.id))).items()}
     console = request.app[WECHAT_API].console
     items, unbound, no_result, snapshots = [], [], [], {}
+    extra = [line(request.app, meeting.id) for line in request.app.get(FEEDBACK_LINES, [])]
     for row in rows:
         sid = row["id"]
         if not row.get("votes") and not row.get("override_reason"):
@@ -122,7 +123,7 @@ async def feedback_api(request: web.Request) -> web.Response:
             unbound.append({"id": sid, "name": snap["name"], "print_url": page_url(request, meeting.id, sid, True)})
             continue
         link = page_url(request, meeting.id, sid, signed=console)
-        text = feedback_text(meeting, snap, link)
+        text = feedback_text(meeting, snap, link, extra)
         items += [Outgoing(key=f"fb:{meeting.id}:{sid}:{openid}", to=openid, kind="feedback", text=text,
                            meeting=meeting.id, meeting_title=meeting.title, secretary=sid, name=snap["name"],
                            topic="述职评议结果反馈", summary=f"等次{snap['grade']}，平均分{snap['mean']}", url=link,

@@ -23,6 +23,12 @@ PURPOSE = "paper"
 LINK_TTL = 180 * 86400     # from the report before the meeting to the 整改清单 weeks after it (002 §四.2)
 
 
+def entry_url(app: web.Application, mid: str) -> str:
+    """Where a bound secretary submits from WeChat (/paper/<meeting>, through 网页授权): the link the messages
+    about paperwork carry (reminders, 反馈本人)."""
+    return f"{app[SETTINGS].base_url}/paper/{mid}"
+
+
 async def _generation(app: web.Application, mid: str, sid: str) -> int:
     return int(await app[REDIS].hget(keys.links(mid), sid) or 0)
 

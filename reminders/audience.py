@@ -21,6 +21,11 @@ def describe(audience) -> str:
     return AUDIENCES[audience][0]
 
 
+def kind(audience) -> str | None:
+    """The paperwork kind ("report", "rectification") an audience is about, None for any other."""
+    return AUDIENCES[audience][1] if isinstance(audience, str) else None
+
+
 def topic(audience) -> str:
     return TOPICS.get(audience, "述职评议工作提醒") if isinstance(audience, str) else "述职评议工作提醒"
 

@@ -25,6 +25,7 @@ from bot.outbox.service import queue_messages
 from bot.appkeys import OUTBOX
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError
+from paperwork.identity import entry_url
 from voting.meetings import load_meeting
 
 from . import audience as audiences
@@ -100,13 +101,16 @@ class Scheduler:
         n = int(rec.get("fired") or 0) + 1
         bound, _ = await bindings(redis, meeting.id)
         items, deliveries = [], []
-        url = page_url(self.app, rid)
+        # A reminder about paperwork leads to where it is submitted; any other to its full text.
+        paper = audiences.kind(rec["audience"]) is not None
+        url = entry_url(self.app, meeting.id) if paper else page_url(self.app, rid)
+        text = f"【提醒】{meeting.title}\n{rec['text']}" + (f"\n提交入口：{url}" if paper else "")
         for sid in sids:
             accounts = bound.get(sid, [])
             if not accounts:
                 deliveries.append(Delivery(n, sid, "", ""))
             items += [Outgoing(key=message_key(rid, n, sid, openid), to=openid, kind="reminder",
-                               text=f"【提醒】{meeting.title}\n{rec['text']}", meeting=meeting.id,
+                               text=text, meeting=meeting.id,
                                meeting_title=meeting.title, secretary=sid, name=meeting.names.get(sid, ""),
                                topic=audiences.topic(rec["audience"]), summary=rec["text"], url=url,
                                ref=f"reminder:{rid}#{n}", quiet=not rec.get("urgent", False))

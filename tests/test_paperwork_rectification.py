@@ -1,7 +1,9 @@
 """整改清单 (issue 10 item 2): after feedback, pre-filled from the chair's 点评 and the ballots' 问题和不足 (anonymous,
 similar complaints merged), edited and submitted by the secretary; overdue items bring the list back into the
 reminders' `no_rectification` audience."""
+import asyncio
 import datetime as dt
+import itertools
 import re
 import time
 
@@ -11,6 +13,7 @@ from paperwork import keys, status
 from paperwork.overdue import sweep
 from paperwork.prefill import group_problems, points
 from reminders.audience import members
+from voting.app import create_app
 from voting.appkeys import REDIS
 from voting.meetings import load_meeting
 
@@ -188,3 +191,29 @@ async def test_regression_an_app_stopped_during_its_first_sweep_shuts_down_at_on
         client = await aiohttp_client(app_with_paperwork(settings))
         await client.close()
     assert time.monotonic() - started < 20         # it was a minute per app (the sweep's sleep), or forever
+
+
+async def test_messages_about_paperwork_lead_to_where_it_is_submitted(aiohttp_client, wechat_settings, wechat_standin,
+                                                                      push):
+    """反馈本人 and a reminder to those who have not submitted carry the link of the secretary's submission page."""
+    api = Api(await aiohttp_client(create_app(wechat_settings)))
+    m = await api.create_meeting()
+    clock = itertools.count(int(time.time()) - 30)
+    for sid, openid in (("s1", "oZhang"), ("s2", "oLi")):
+        scene = (await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/{sid}/bind"))["scene"]
+        await push.post(api.client, push.scan(openid, scene, create_time=next(clock)), safe=True)
+    await api.open(m["id"])
+    await api.cast(m["id"], await api.join(m), "s1", 9)
+    await api.close(m["id"])
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/feedback")
+    await api.admin("POST", "/api/admin/reminders", 201, json={"text": "请提交整改清单", "meeting": m["id"],
+                                                              "audience": "no_rectification", "urgent": True})
+    entry = f"/paper/{m['id']}"
+    for _ in range(100):                      # 反馈本人 and the reminder to 张三, the reminder to 李四
+        if len(wechat_standin.delivered) == 3:
+            break
+        await asyncio.sleep(0.05)
+    texts = [d.text for d in wechat_standin.delivered_to("oZhang")]
+    assert len(texts) == 2 and all(entry in t for t in texts), texts
+    assert entry in wechat_standin.delivered_to("oLi")[0].text
+    assert "整改清单" in texts[0] and "提交入口" in texts[1]
