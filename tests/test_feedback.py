@@ -171,7 +171,7 @@ async def test_console_mode_messages_carry_the_signed_link_and_are_shown(aiohttp
     assert body["console"] is True
     [msg] = await sent(client, 1)
     assert msg["channel"] == "console"
-    link = msg["text"].rsplit("：", 1)[1]
+    link = next(line for line in msg["text"].splitlines() if line.startswith("您的评议意见")).rsplit("：", 1)[1]
     url = urlsplit(link)
     assert url.query.startswith("t=")
     assert (await client.get(f"{url.path}?{url.query}")).status == 200
