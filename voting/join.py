@@ -2,8 +2,8 @@
 
 Guessing is limited without locking a room out (limits.py): wrong codes are counted per device (the browser's
 join cookie, where there is one) and per address, and only wrong ones count, so a right code from a hall behind
-one NAT is refused only after that address made DEVICE_GUESSES × 10 wrong guesses in a minute. With a six-digit
-code that rotates every minute that is at most ADDRESS_GUESSES × 2 / 10⁶ of a chance per minute per address.
+one NAT is refused only after that address made ADDRESS_GUESSES wrong guesses within a minute. With two valid
+six-digit codes at a time that is at most ADDRESS_GUESSES × 2 / 10⁶ of a chance per minute per address.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ async def join(app: web.Application, meeting: Meeting, code, group=None, remote:
     k = meeting_keys(meeting.id)
     if meeting.finalized:
         raise ApiError(409, "本次会议的评议已经结束")
-    account_key = pseudonym(meeting.secret, "account", account) if account else None
+    account_key = _account_key(meeting, account) if account else None
     voter_key = await redis.hget(k.accounts, account_key) if account_key else None
     if voter_key is None:
         voter_key, group = await _admit(app, meeting, code, group, remote, device, account, present)
@@ -53,8 +53,12 @@ async def known_account(app: web.Application, meeting: Meeting, account: str) ->
     """Has this account joined this meeting before (and so needs no code)?"""
     if meeting.finalized:
         return False
-    key = pseudonym(meeting.secret, "account", account)
-    return bool(await app[REDIS].hexists(meeting_keys(meeting.id).accounts, key))
+    return bool(await app[REDIS].hexists(meeting_keys(meeting.id).accounts, _account_key(meeting, account)))
+
+
+def _account_key(meeting: Meeting, account: str) -> str:
+    """What Redis keeps of an account: its keyed hash with the meeting's secret, never the account itself."""
+    return pseudonym(meeting.secret, "account", account)
 
 
 async def _admit(app, meeting: Meeting, code, group, remote: str, device: str | None,
