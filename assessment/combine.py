@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 
 import scoring
 from voting import results
-from voting.decisions import load_decisions
+from voting.console.decisions import load_decisions
 from voting.errors import ApiError
 from voting.meetings import Meeting
 

@@ -6,9 +6,9 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from scoring.deductions import deduction_sheet
-from voting.admin_pages import admin_page
+from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS
-from voting.keys import meeting_keys
+from voting.store.keys import meeting_keys
 from voting.meetings import list_meetings, load_meeting
 
 from .combine import DOWN, UP

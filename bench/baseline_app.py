@@ -7,7 +7,7 @@ reads the body and INCRs one key. Same route, request and Redis client setup as 
 decoded replies, a blocking pool of 64), minus everything a ballot needs beyond that round trip (token
 check, JSON validation, the cast script).
 
-`Servers` starts redis-server (voting.embedded_redis, AOF on with the given appendfsync), the service
+`Servers` starts redis-server (voting.store.embedded_redis, AOF on with the given appendfsync), the service
 (`python -m voting serve --redis URL`) and this baseline, each as its own process, and stops them all.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from aiohttp import web
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
-from voting.embedded_redis import EmbeddedRedis, _child_setup, _free_port  # noqa: E402
+from voting.store.embedded_redis import EmbeddedRedis, _child_setup, _free_port  # noqa: E402
 
 COUNTER = "bench:baseline"
 REDIS = web.AppKey("redis", aioredis.Redis)

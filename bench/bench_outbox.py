@@ -3,7 +3,7 @@ twice across a restart of the service (DESIGN §5).
 
     .venv/bin/python bench/bench_outbox.py [--rates 10,50] [--restarts term,kill] [--messages 1000]
 
-Per run it starts its own redis-server (voting.embedded_redis, AOF `always`, as the service's default), the
+Per run it starts its own redis-server (voting.store.embedded_redis, AOF `always`, as the service's default), the
 tests' WeChat stand-in in this process (tests/wechat_standin.py: the real wechatpy client talks HTTP to it)
 and the service (`python -m voting serve --redis URL`, WECHAT_* pointed at the stand-in, OUTBOX_RATE=rate).
 It creates meetings of 500 secretaries, one ballot each, binds one WeChat account per secretary (half inside
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench_ballots import ADMIN, ADMIN_TOKEN  # noqa: E402
 from bot import account, activity, bindings  # noqa: E402
 from tests.wechat_standin import WeChatStandIn  # noqa: E402
-from voting.embedded_redis import EmbeddedRedis, _free_port  # noqa: E402
+from voting.store.embedded_redis import EmbeddedRedis, _free_port  # noqa: E402
 
 PER_MEETING = 500
 

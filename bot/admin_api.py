@@ -13,7 +13,7 @@ from aiohttp import web
 from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
-from voting.qr import qr_svg
+from voting.room.qr import qr_svg
 
 from . import account, bindings, scenes
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER

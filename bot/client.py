@@ -41,7 +41,7 @@ _STATE = re.compile(r"[A-Za-z0-9]{0,128}")    # 网页授权: state is a-zA-Z0-9
 @dataclass(frozen=True)
 class QrCode:
     ticket: str
-    url: str           # what the QR encodes: render it locally (voting/qr.py), never fetch showqrcode
+    url: str           # what the QR encodes: render it locally (voting/room/qr.py), never fetch showqrcode
     scene: str
     expires_at: int    # unix seconds, counted from before the request (never later than WeChat's)
 

@@ -16,7 +16,7 @@ from voting.errors import ApiError, read_form
 from voting.join import join, known_account
 from voting.limits import client_address
 from voting.meetings import Meeting, load_meeting
-from voting.pages import joined_response
+from voting.room.pages import joined_response
 
 from .oauth import account_of, read_meeting_state, require_user
 

@@ -1,4 +1,4 @@
-"""Redis key names of the official account (voting/keys.py holds the meetings' keys). Each script touches one key."""
+"""Redis key names of the official account (voting/store/keys.py holds the meetings' keys). Each script touches one key."""
 from __future__ import annotations
 
 import hashlib

@@ -7,11 +7,11 @@ import hmac
 import aiohttp_jinja2
 from aiohttp import web
 
-from voting.admin_pages import admin_page
+from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError
 from voting.meetings import load_meeting
-from voting.qr import qr_svg
+from voting.room.qr import qr_svg
 
 from . import account, bindings
 from .admin_api import account_ref

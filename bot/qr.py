@@ -1,7 +1,7 @@
 """The account's QR codes: the meeting's join QR on the screen, each secretary's binding QR, the organizer's.
 
 With credentials a join QR is a temporary parametric QR (QR_STR_SCENE) made through qrcode/create and drawn
-locally from the returned `url` (voting/qr.py); each is made once and cached in Redis for its lifetime, so a
+locally from the returned `url` (voting/room/qr.py); each is made once and cached in Redis for its lifetime, so a
 screen refreshing every minute costs one call per code period. Without credentials, or when WeChat fails,
 the screen keeps the H5 join URL: the room must never lose its way in.
 """

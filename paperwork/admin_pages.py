@@ -6,7 +6,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 import scoring
-from voting.admin_pages import admin_page
+from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS
 from voting.meetings import load_meeting
 

@@ -2,7 +2,7 @@
 
 填表部门 and 填表人 are entered once: what the organizer last entered is the default of every later meeting
 (PAPER_DEFAULTS), and each meeting may have its own. 考核时间、地点 and 参会人员 belong to one meeting. The export
-(voting/admin.py) reads the same keys.
+(voting/console/admin.py) reads the same keys.
 """
 from __future__ import annotations
 

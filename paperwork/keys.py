@@ -2,14 +2,14 @@
 
 Met elsewhere:
 - `paperwork.status` (the reminders read it): `{m:ID}:paper:report`, `{m:ID}:paper:rectification`, sid -> status.
-- `voting.keys.MeetingKeys.paper_info` and `.paper_rectification`, `voting.keys.PAPER_DEFAULTS`: what the
+- `voting.store.keys.MeetingKeys.paper_info` and `.paper_rectification`, `voting.store.keys.PAPER_DEFAULTS`: what the
   export's 002 附件2 reads (voting never imports paperwork).
 - `{m:ID}:feedback:comments` (sid -> the chair's 点评) or `{m:ID}:feedback` (sid -> JSON with `dianping`),
   written by bot/feedback.py: the 点评 that pre-fills the 整改清单.
 """
 from __future__ import annotations
 
-from voting.keys import PAPER_DEFAULTS, meeting_keys
+from voting.store.keys import PAPER_DEFAULTS, meeting_keys
 
 __all__ = ["PAPER_DEFAULTS", "DUE", "tag", "reports", "levels", "links", "publication", "settings", "info",
            "rectification", "feedback_comments", "feedback_snapshots"]

@@ -15,7 +15,7 @@ import time
 import redis.asyncio as aioredis
 
 from voting.errors import ApiError
-from voting.keys import meeting_keys
+from voting.store.keys import meeting_keys
 from voting.meetings import Meeting
 
 from . import keys

@@ -5,7 +5,7 @@ or ends the reminder when it has run `max_times` or nobody is left to remind.
 
 Quiet hours (22:00-07:00 China time): a reminder that is not `urgent` is postponed to 07:00; its messages are
 marked quiet so that the sender, too, holds them back if a retry falls into the night. Redis away: the loop
-waits quietly and tries again (voting.outage logs the outage once).
+waits quietly and tries again (voting.store.outage logs the outage once).
 """
 from __future__ import annotations
 

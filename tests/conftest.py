@@ -5,7 +5,7 @@ import pytest
 import redis
 
 from voting.app import create_app
-from voting.embedded_redis import EmbeddedRedis
+from voting.store.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
 
 from .helpers import ADMIN_TOKEN, Api

@@ -1,7 +1,7 @@
 """The organizer's browser session (review findings: the admin cookie was the admin token itself, valid 30 days,
 and the JSON admin routes took text/plain bodies from any Origin, so a page on another port of the same host
 could act with the organizer's cookie)."""
-from voting.admin_auth import ADMIN_GUESSES, SESSION_COOKIE
+from voting.console.admin_auth import ADMIN_GUESSES, SESSION_COOKIE
 
 from .helpers import ADMIN_TOKEN, SECRETARIES
 

@@ -1,5 +1,5 @@
 """A closing time for open windows: set by the organizer, closed by the service once, across restarts and
-processes (voting/deadlines.py, lua/deadline.lua)."""
+processes (voting/console/deadlines.py, lua/deadline.lua)."""
 import asyncio
 import time
 
@@ -7,7 +7,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from voting.app import create_app
-from voting.keys import DEADLINES
+from voting.store.keys import DEADLINES
 
 from .helpers import Api
 from .test_live import stream

@@ -1,5 +1,5 @@
 """Test meetings can be deleted; a meeting that received a ballot cannot (archive it instead)."""
-from voting.keys import DEADLINES
+from voting.store.keys import DEADLINES
 
 from .helpers import ADMIN
 

@@ -4,7 +4,7 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voting.anonymity import merge_groups
+from voting.room.anonymity import merge_groups
 from voting.app import create_app
 
 from .helpers import ADMIN, Api

@@ -15,7 +15,7 @@ from bot.outbox.queue import Outbox, Outgoing
 from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
 from bot.outbox.service import queue_messages
 from voting.appkeys import REDIS
-from voting.embedded_redis import EmbeddedRedis
+from voting.store.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
 
 from .helpers import Api
@@ -273,7 +273,7 @@ async def test_a_queued_message_can_be_cancelled(aiohttp_client, wechat_settings
 
 async def test_a_redis_outage_is_waited_out_quietly_and_nothing_is_lost_or_doubled(
         aiohttp_client, wechat_settings, wechat_standin, tmp_path, caplog):
-    """The sender and the scheduler keep running while Redis is away (voting/outage.py says so once), then
+    """The sender and the scheduler keep running while Redis is away (voting/store/outage.py says so once), then
     deliver what fell due meanwhile once the store is back, once each."""
     caplog.set_level(logging.INFO)
     server = EmbeddedRedis(tmp_path / "external", appendfsync="always")

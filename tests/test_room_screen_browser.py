@@ -7,7 +7,7 @@ import time
 import openpyxl
 from playwright.async_api import expect
 
-from voting.demo import demo_spec
+from voting.console.demo import demo_spec
 
 from .browser import CONSOLE, PROJECTOR, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
 from .helpers import ADMIN_TOKEN, Api

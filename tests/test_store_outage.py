@@ -11,7 +11,7 @@ import psutil
 import redis
 
 from voting.app import create_app
-from voting.embedded_redis import EmbeddedRedis
+from voting.store.embedded_redis import EmbeddedRedis
 
 from .helpers import ADMIN, Api, ballot_id, voter
 from .test_restart import _free_port, _start, redis_servers_for

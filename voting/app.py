@@ -8,13 +8,14 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import admin, admin_auth, deadlines, live, pages, voter_api
 from .appkeys import REDIS, SETTINGS
 from .ballots import cast_api
+from .console import admin, admin_auth, deadlines
 from .errors import error_middleware, json_response
 from .join import join_api
+from .room import live, pages, voter_api
 from .settings import Settings, persistent_admin_token
-from .store import probe, redis_ctx
+from .store.lifecycle import probe, redis_ctx
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Packages that add to the app register a `setup(app)` under this entry-point group (pyproject.toml): the

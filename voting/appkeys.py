@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from .outage import Outage
-from .scripts import Scripts
 from .settings import Settings
+from .store.outage import Outage
+from .store.scripts import Scripts
 
 if TYPE_CHECKING:
-    from .live import LiveHub      # live.py imports this module
+    from .room.live import LiveHub      # live.py imports this module
     from .meetings import Meeting
     from .tokens import Signer     # tokens.py -> errors.py -> this module
 

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from .appkeys import SCRIPTS, SETTINGS, SIGNER
 from .errors import ApiError, json_response, read_json
-from .keys import meeting_keys
 from .meetings import check_meeting_id
+from .store.keys import meeting_keys
 
 MAX_COMMENT = 500
 BALLOT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")

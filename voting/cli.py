@@ -9,10 +9,10 @@ import sys
 from aiohttp import web
 
 from .app import create_app
-from .demo import ensure_demo_meeting
 from .appkeys import REDIS, SETTINGS
-from .embedded_redis import EmbeddedRedisError
+from .console.demo import ensure_demo_meeting
 from .settings import Settings
+from .store.embedded_redis import EmbeddedRedisError
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from .appkeys import OUTAGE
-from .outage import Outage, store_down
+from .store.outage import Outage, store_down
 
 log = logging.getLogger(__name__)
 

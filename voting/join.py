@@ -13,10 +13,10 @@ from aiohttp import web
 
 from .appkeys import ACCOUNT_RESOLVERS, REDIS, SETTINGS, SIGNER
 from .errors import ApiError, json_response, read_json
-from .keys import meeting_keys
 from .limits import client_address, judge
 from .meetings import Meeting, load_meeting, normalize_code
 from .spec import UNGROUPED
+from .store.keys import meeting_keys
 from .tokens import pseudonym
 
 DEVICE_GUESSES = 30      # wrong codes per device per window: a mistyping phone, or a prankster's, is slowed

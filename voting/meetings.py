@@ -22,8 +22,8 @@ import redis.asyncio as aioredis
 import scoring
 
 from .errors import ApiError
-from .keys import MEETINGS, meeting_keys
 from .spec import MeetingSpec
+from .store.keys import MEETINGS, meeting_keys
 from .tokens import pseudonym
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"

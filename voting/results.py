@@ -11,9 +11,9 @@ import redis.asyncio as aioredis
 
 import scoring
 
-from .decisions import load_decisions
-from .keys import meeting_keys
+from .console.decisions import load_decisions
 from .meetings import Meeting
+from .store.keys import meeting_keys
 
 TALLY_COLUMNS = ["secretary", "group", "score", "count"]
 _shuffle = random.SystemRandom().shuffle
@@ -49,7 +49,7 @@ async def replay(redis: aioredis.Redis, mid: str, batch: int = 10_000) -> pd.Dat
 
 def grade(meeting: Meeting, ballots: pd.DataFrame, decisions: tuple[dict, dict] = ({}, {}),
           enforce_quota: bool = False) -> pd.DataFrame:
-    """`decisions`: the organizer's (flags, overrides), as voting.decisions loads them."""
+    """`decisions`: the organizer's (flags, overrides), as voting.console.decisions loads them."""
     flags, overrides = decisions
     return scoring.grade(ballots, meeting.rules,
                          secretaries=[s["id"] for s in meeting.secretaries], flags=flags or None,

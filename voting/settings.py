@@ -30,7 +30,7 @@ class Settings:
     live_interval: float = 0.2            # at most one projector update per meeting per interval
     anonymity_min_group: int = 5          # voter groups smaller than this are never broken out
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
-    deadline_poll: float = 0.5            # seconds between looks at the due closes (voting/deadlines.py)
+    deadline_poll: float = 0.5            # seconds between looks at the due closes (voting/console/deadlines.py)
     screen_page_seconds: float = 12.0     # the projector turns a page of results this often
     wechat: dict = field(default_factory=dict)   # WECHAT_* environment, read by bot/
     outbox_rate: float = 10.0             # OUTBOX_RATE: messages per second, all processes together (bot/outbox)

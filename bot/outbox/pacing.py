@@ -1,12 +1,12 @@
 """How a background loop (the outbox sender, the reminder scheduler) waits: until a deadline or until woken
-early, and ever longer (0.5 s doubling to 5 s) while Redis is away, without a log line per try: voting.outage
+early, and ever longer (0.5 s doubling to 5 s) while Redis is away, without a log line per try: voting.store.outage
 reports the outage once."""
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from voting.outage import store_down
+from voting.store.outage import store_down
 
 MAX_BACKOFF = 5.0
 

@@ -4,7 +4,7 @@ from the outbox and hands each to the transport, a few at a time, at the configu
 - A claim is leased: the process renews the leases of what it holds every lease/3 seconds; when it dies, a
   claimed message is taken again and a message being sent becomes `uncertain` (lua/claim.lua).
 - Quiet messages (reminders) claimed during quiet hours go back to the queue until the morning.
-- Redis away: the sender waits quietly and tries again (voting.outage logs the outage once); an outcome that
+- Redis away: the sender waits quietly and tries again (voting.store.outage logs the outage once); an outcome that
   could not be written is retried until it is written or the service stops.
 - Stopping: no new claims; sends in flight may finish for up to `stop_wait` seconds, then are cancelled (a
   cancelled send stays `sending` and becomes `uncertain`: it may have reached WeChat).
@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 
-from voting.outage import store_down
+from voting.store.outage import store_down
 
 from .config import OutboxConfig
 from .pacing import Pacer

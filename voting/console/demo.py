@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
+from ..errors import ApiError
+from ..meetings import create_meeting, load_meeting
+from ..settings import Settings
+from ..spec import parse_meeting
+from ..store.keys import DEMO_MEETING, meeting_keys
+from ..store.scripts import Scripts
 from .admin import describe
-from .errors import ApiError
-from .keys import DEMO_MEETING, meeting_keys
-from .meetings import create_meeting, load_meeting
-from .scripts import Scripts
-from .settings import Settings
-from .spec import parse_meeting
 
 # Fictional names; the units follow the kind of branches 004 assesses (嘎查村社区党支部).
 DEMO_SECRETARIES = [

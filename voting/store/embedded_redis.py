@@ -3,7 +3,7 @@
 Started when REDIS_URL is unset. The server is a child that dies with the service, even on kill -9
 (PR_SET_PDEATHSIG), and a lock on DATA_DIR keeps two services from running one data directory. DATA_DIR is
 0700 and everything the server writes there 0600 (umask 077): the append-only file holds the ballots.
-When the server dies, `restart()` starts it again on the same files and socket (voting/store.py watches).
+When the server dies, `restart()` starts it again on the same files and socket (voting/store/lifecycle.py watches).
 """
 from __future__ import annotations
 

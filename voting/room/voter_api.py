@@ -7,11 +7,11 @@ import json
 
 from aiohttp import web
 
-from .appkeys import REDIS, SIGNER
-from .ballots import bearer
-from .errors import json_response
-from .keys import meeting_keys
-from .meetings import check_meeting_id, load_meeting
+from ..appkeys import REDIS, SIGNER
+from ..ballots import bearer
+from ..errors import json_response
+from ..meetings import check_meeting_id, load_meeting
+from ..store.keys import meeting_keys
 
 
 async def meeting_view(request: web.Request) -> web.Response:

@@ -10,10 +10,10 @@ from aiohttp import web
 from scoring.ballots import FLAGS
 from scoring.text import GRADES
 
-from .appkeys import REDIS, SETTINGS
-from .errors import ApiError, json_response, read_json
-from .keys import meeting_keys
-from .meetings import Meeting, load_meeting
+from ..appkeys import REDIS, SETTINGS
+from ..errors import ApiError, json_response, read_json
+from ..meetings import Meeting, load_meeting
+from ..store.keys import meeting_keys
 
 MAX_REASON = 500
 

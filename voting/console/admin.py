@@ -14,17 +14,19 @@ from aiohttp import web
 import scoring
 from scoring import export
 
-from . import decisions, deadlines, deletion, importer, results, screen_pages
-from .appkeys import REDIS, SCRIPTS, SETTINGS
-from .embedded_redis import EmbeddedRedisError
-from .errors import ApiError, json_response, read_json
-from .join_qr import join_qr
-from .keys import PAPER_DEFAULTS, meeting_keys
-from .meetings import Meeting, create_meeting, list_meetings, load_meeting
-from .settings import Settings
-from .spec import UNGROUPED, parse_meeting
-from .state import meeting_state
-from .store import forget_on_disk
+from .. import results
+from ..appkeys import REDIS, SCRIPTS, SETTINGS
+from ..errors import ApiError, json_response, read_json
+from ..join_qr import join_qr
+from ..meetings import Meeting, create_meeting, list_meetings, load_meeting
+from ..room import screen_pages
+from ..room.state import meeting_state
+from ..settings import Settings
+from ..spec import UNGROUPED, parse_meeting
+from ..store.embedded_redis import EmbeddedRedisError
+from ..store.keys import PAPER_DEFAULTS, meeting_keys
+from ..store.lifecycle import forget_on_disk
+from . import decisions, deadlines, deletion, importer
 
 log = logging.getLogger(__name__)
 

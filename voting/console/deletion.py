@@ -5,10 +5,10 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from .appkeys import REDIS, SCRIPTS
-from .errors import ApiError, json_response
-from .keys import DEADLINES, DEMO_MEETING, MEETINGS, MeetingKeys, meeting_keys
-from .meetings import check_meeting_id
+from ..appkeys import REDIS, SCRIPTS
+from ..errors import ApiError, json_response
+from ..meetings import check_meeting_id
+from ..store.keys import DEADLINES, DEMO_MEETING, MEETINGS, MeetingKeys, meeting_keys
 
 DELETE_ERRORS = {
     "no_meeting": (404, "会议不存在"),

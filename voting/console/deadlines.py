@@ -20,10 +20,10 @@ from datetime import datetime, timedelta, timezone
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from .appkeys import REDIS, SCRIPTS, SETTINGS
-from .errors import ApiError, json_response, read_json
-from .keys import DEADLINES, meeting_keys
-from .meetings import load_meeting
+from ..appkeys import REDIS, SCRIPTS, SETTINGS
+from ..errors import ApiError, json_response, read_json
+from ..meetings import load_meeting
+from ..store.keys import DEADLINES, meeting_keys
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))          # times without an offset are China time (DESIGN.md §4 reminders)

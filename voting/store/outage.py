@@ -11,7 +11,7 @@ import time
 
 from redis import exceptions as rx
 
-log = logging.getLogger("voting.store")
+log = logging.getLogger("voting.store.lifecycle")
 
 # Replies by which Redis refuses work it would otherwise do: disk errors (MISCONF), a read-only replica,
 # memory full, still loading its data. They mean "not now", never "done".

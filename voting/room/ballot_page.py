@@ -13,11 +13,11 @@ from aiohttp import web
 
 from scoring.text import GRADES
 
-from .appkeys import REDIS, SETTINGS
-from .ballots import cast, parse_ballot
-from .errors import ApiError, read_form
-from .keys import meeting_keys
-from .meetings import Meeting
+from ..appkeys import REDIS, SETTINGS
+from ..ballots import cast, parse_ballot
+from ..errors import ApiError, read_form
+from ..meetings import Meeting
+from ..store.keys import meeting_keys
 from .state import meeting_state
 from .voter_api import stored_ballots
 

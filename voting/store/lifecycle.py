@@ -22,14 +22,14 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from redis import exceptions as rx
 
-from .appkeys import OUTAGE, REDIS, SCRIPTS, SETTINGS, SIGNER
+from ..appkeys import OUTAGE, REDIS, SCRIPTS, SETTINGS, SIGNER
+from ..tokens import Signer
 from .embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from .keys import SIGNING_KEY
 from .outage import Outage, store_down
 from .scripts import Scripts
-from .tokens import Signer
 
-log = logging.getLogger("voting.store")
+log = logging.getLogger("voting.store.lifecycle")
 WATCH_EVERY = 0.5          # seconds between health checks
 PROBE_DEADLINE = 2.0       # a probe not answered within this (a hung Redis) counts as a failure
 HEALTH_KEY = "voting:health"

@@ -7,14 +7,15 @@ import secrets
 import aiohttp_jinja2
 from aiohttp import web
 
-from . import admin_pages, ballot_page
-from .appkeys import REDIS, SETTINGS, SIGNER
+from ..appkeys import REDIS, SETTINGS, SIGNER
+from ..console import admin_pages
+from ..errors import ApiError, read_form
+from ..join import join
+from ..join_qr import join_qr as screen_join_qr
+from ..limits import client_address
+from ..meetings import Meeting, load_meeting
+from . import ballot_page
 from .ballot_page import NO_STORE
-from .errors import ApiError, read_form
-from .join import join
-from .join_qr import join_qr as screen_join_qr
-from .limits import client_address
-from .meetings import Meeting, load_meeting
 from .qr import qr_svg
 
 

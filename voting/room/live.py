@@ -15,12 +15,12 @@ from collections import defaultdict
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from . import results
-from .appkeys import LIVE, REDIS, SETTINGS
-from .errors import ApiError
-from .keys import meeting_keys
-from .meetings import load_meeting
-from .outage import store_down
+from .. import results
+from ..appkeys import LIVE, REDIS, SETTINGS
+from ..errors import ApiError
+from ..meetings import load_meeting
+from ..store.keys import meeting_keys
+from ..store.outage import store_down
 from .screen_pages import screen_pages
 from .state import meeting_state, public_state
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
-from . import deadlines
+from ..console import deadlines
+from ..meetings import Meeting
+from ..store.keys import meeting_keys
 from .anonymity import merge_groups
-from .keys import meeting_keys
-from .meetings import Meeting
 
 # Score-derived fields of meeting_state: never in anything public before release.
 PRIVATE = ("dist",)

@@ -9,13 +9,13 @@ from aiohttp import web
 
 import scoring
 
+from ..appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
+from ..errors import read_form
+from ..meetings import list_meetings, load_meeting
+from ..room.qr import qr_svg
+from ..spec import DIRECTIONS, ELIGIBILITY, MODES
 from .admin import describe
 from .admin_auth import admin_via, end_session, judge_token, same_site, start_session
-from .appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
-from .errors import read_form
-from .meetings import list_meetings, load_meeting
-from .qr import qr_svg
-from .spec import DIRECTIONS, ELIGIBILITY, MODES
 
 
 def admin_page(handler):

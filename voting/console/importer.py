@@ -14,8 +14,8 @@ from urllib.parse import unquote
 import pandas as pd
 from aiohttp import web
 
-from .errors import ApiError, json_response, read_form
-from .spec import (DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars, method_error,
+from ..errors import ApiError, json_response, read_form
+from ..spec import (DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars, method_error,
                    method_renamed, normalize_method, parse_meeting)
 
 # Header variants seen in organizers' sheets; the first alias found wins (党组织名称 before 单位).

@@ -8,10 +8,10 @@ import math
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from .appkeys import REDIS, SETTINGS
-from .errors import ApiError, json_response, read_json
-from .keys import meeting_keys
-from .meetings import Meeting, load_meeting
+from ..appkeys import REDIS, SETTINGS
+from ..errors import ApiError, json_response, read_json
+from ..meetings import Meeting, load_meeting
+from ..store.keys import meeting_keys
 
 PER_PAGE = 18
 

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from .appkeys import REDIS, SETTINGS
-from .ballots import bearer
-from .errors import ApiError
-from .limits import client_address, judge
+from ..appkeys import REDIS, SETTINGS
+from ..ballots import bearer
+from ..errors import ApiError
+from ..limits import client_address, judge
 
 SESSION_COOKIE = "admin_session"
 SESSION_IDLE = 12 * 3600            # an organizer's working day; each request extends it

@@ -1,0 +1,1 @@
+"""The organizer's side: the admin API, session, console pages, imports, deadlines."""

@@ -1,0 +1,1 @@
+"""What the room sees: the attendee's pages, the projector and its live stream."""

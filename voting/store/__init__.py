@@ -1,0 +1,1 @@
+"""Redis: the embedded server and its watcher, outages, key names, Lua scripts."""
