@@ -3,26 +3,19 @@ secretaries, an assessed meeting, and the service as a subprocess pointed at the
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-import reminders.app
 from bot import activity, bindings
 from bot.appkeys import OUTBOX_CONFIG, WECHAT_CONFIG
 from reminders.appkeys import REMINDER_CONFIG
-from voting.app import EXTENSIONS, create_app
+from voting.app import create_app
 
-from .helpers import ADMIN, ADMIN_TOKEN, Api
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from .helpers import ADMIN, Api
+from .service_process import service_env
 
 @pytest.fixture
 async def aredis(redis_server, redis_sync):
@@ -33,10 +26,8 @@ async def aredis(redis_server, redis_sync):
 
 
 def make_app(settings, outbox: dict | None = None, wechat: dict | None = None):
-    """create_app with the reminders mounted (their entry point is installed once the branch is merged; until
-    then setup is called here, and it does nothing when the entry point already ran) and short pauses."""
+    """create_app (the reminders mount through their entry point) with short pauses."""
     app = create_app(settings)
-    reminders.app.setup(app)
     app[OUTBOX_CONFIG] = app[OUTBOX_CONFIG].with_(**{"idle_poll": 0.05, "backoff": 0.05, "stop_wait": 3,
                                                      **(outbox or {})})
     app[REMINDER_CONFIG] = app[REMINDER_CONFIG].with_(poll=0.05, min_every=1)
@@ -91,38 +82,9 @@ async def assessed_meeting(api: Api, scores: dict[str, list[int]], comments: dic
     return m
 
 
-def reminders_entry_point_installed() -> bool:
-    return any(ep.name == "reminders" for ep in entry_points(group=EXTENSIONS))
-
-
-def service_env(tmp_path: Path, standin, redis_url: str, **extra) -> dict:
-    """The environment of `python -m voting serve` pointed at the stand-in. Until the reminders' entry point is
-    installed, a dist-info directory on PYTHONPATH declares it for the subprocess (the real entry point then)."""
-    env = {**os.environ, "ADMIN_TOKEN": ADMIN_TOKEN, "DATA_DIR": str(tmp_path / "data"), "REDIS_URL": redis_url,
-           **standin.env(), "PYTHONPATH": str(ROOT), **extra}
-    if not reminders_entry_point_installed():
-        dist = tmp_path / "ext" / "shuzhi_voting_reminders_dev-0.dist-info"
-        dist.mkdir(parents=True, exist_ok=True)
-        (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: shuzhi-voting-reminders-dev\nVersion: 0\n")
-        (dist / "entry_points.txt").write_text(f"[{EXTENSIONS}]\nreminders = reminders.app:setup\n")
-        env["PYTHONPATH"] = f"{tmp_path / 'ext'}{os.pathsep}{ROOT}"
-    return env
-
-
-async def start_service(env: dict, port: int, log_path: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "voting", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT)
-    async with aiohttp.ClientSession() as http:
-        for _ in range(400):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                    if r.status == 200:
-                        return proc
-            except aiohttp.ClientError:
-                pass
-            assert proc.poll() is None, log_path.read_text()
-            await asyncio.sleep(0.05)
-    raise AssertionError("service did not start")
+def outbox_service_env(tmp_path: Path, standin, redis_url: str, **extra) -> dict:
+    """The environment of `python -m voting serve` on the tests' Redis, pointed at the WeChat stand-in."""
+    return service_env(tmp_path / "data", REDIS_URL=redis_url, **standin.env(), **extra)
 
 
 async def admin_call(method: str, url: str, json=None) -> tuple[int, dict]:

@@ -6,6 +6,7 @@ import logging
 import re
 import socket
 import threading
+from contextlib import contextmanager
 
 import pytest
 from aiohttp import ClientSession, web
@@ -109,13 +110,20 @@ def requests(draw, routes, ids, voter_tokens):
     return method, path.encode() + query, headers, body
 
 
-@pytest.fixture
-def server(settings, redis_sync, caplog):
+@contextmanager
+def served_without_crashes(app, caplog):
+    """The app served in its thread; afterwards, no log record may carry a traceback."""
     caplog.set_level(logging.WARNING)
-    with ServerThread(create_app(settings)) as srv:
+    with ServerThread(app) as srv:
         yield srv
     crashes = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
     assert crashes == [], [r.getMessage() for r in crashes]
+
+
+@pytest.fixture
+def server(settings, redis_sync, caplog):
+    with served_without_crashes(create_app(settings), caplog) as srv:
+        yield srv
 
 
 def test_random_requests_to_every_route_never_get_a_5xx(server, redis_sync):

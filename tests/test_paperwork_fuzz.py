@@ -1,7 +1,6 @@
 """Random requests at every paperwork and assessment route (the lead's tests/test_fuzz.py, aimed at these routes
 with their own fields, multipart uploads, personal links and meeting pairs): never a 5xx, never a traceback."""
 import json
-import logging
 import re
 
 import pytest
@@ -10,7 +9,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from .helpers import ADMIN_TOKEN
 from .paperwork_support import app_with_paperwork, docx_bytes, PASSES
-from .test_fuzz import CONTENT_TYPES, ServerThread, json_values, send, texts
+from .test_fuzz import CONTENT_TYPES, json_values, send, served_without_crashes, texts
 
 MINE = re.compile(r"paper|reports|composite|assessment")
 FIELDS = ["text", "action", "problem_0", "measure_0", "deadline_0", "done_0", "problem_7", "department", "filler",
@@ -64,11 +63,8 @@ def requests(draw, routes, ids, sids, queries):
 
 @pytest.fixture
 def server(settings, redis_sync, caplog):
-    caplog.set_level(logging.WARNING)
-    with ServerThread(app_with_paperwork(settings)) as srv:
+    with served_without_crashes(app_with_paperwork(settings), caplog) as srv:
         yield srv
-    crashes = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
-    assert crashes == [], [r.getMessage() for r in crashes]
 
 
 def test_random_requests_to_the_paperwork_routes_never_get_a_5xx(server, redis_sync):

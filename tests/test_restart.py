@@ -1,18 +1,17 @@
 """With no REDIS_URL the service runs its own Redis under DATA_DIR: stopping stops it, restarting finds every
 meeting and ballot again, and nothing acknowledged is lost even when the service is killed (DESIGN.md §5)."""
 import asyncio
-import os
 import signal
 import socket
 import subprocess
-import sys
 
 import aiohttp
 import psutil
 
 from voting.app import create_app
 
-from .helpers import ADMIN, ADMIN_TOKEN, Api, ballot_id, voter
+from .helpers import ADMIN, Api, ballot_id, voter
+from .service_process import service_env, start_service
 
 
 def redis_servers_for(data_dir) -> list[psutil.Process]:
@@ -48,23 +47,7 @@ def _free_port() -> int:
 
 
 async def _start(data_dir, port, log_path=None) -> subprocess.Popen:
-    """`python -m voting serve` on its embedded Redis; its output to `log_path`, when given."""
-    env = {**os.environ, "DATA_DIR": str(data_dir), "ADMIN_TOKEN": ADMIN_TOKEN}
-    env.pop("REDIS_URL", None)
-    out = open(log_path, "wb") if log_path else subprocess.PIPE
-    proc = subprocess.Popen([sys.executable, "-m", "voting", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=out, stderr=subprocess.STDOUT)
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                    if r.status == 200:
-                        return proc
-            except aiohttp.ClientError:
-                pass
-            assert proc.poll() is None, open(log_path).read() if log_path else proc.stdout.read().decode()
-            await asyncio.sleep(0.05)
-    raise AssertionError("service did not start")
+    return await start_service(service_env(data_dir), port, log_path)
 
 
 async def _cast(http, base, mid, token) -> int:
