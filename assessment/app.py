@@ -8,15 +8,10 @@ from voting.appkeys import CONSOLE_PAGES, MEETING_PAGES
 
 from . import combine_api, composite_api, pages
 
-MOUNTED = web.AppKey("assessment_mounted", bool)
-
 
 def setup(app: web.Application) -> None:
     """The composite's and the combination's pages (linked from each meeting's page and from the list of
-    meetings) and API. Calling it again on the same app does nothing."""
-    if app.get(MOUNTED):
-        return
-    app[MOUNTED] = True
+    meetings) and API."""
     composite_api.setup_routes(app)
     combine_api.setup_routes(app)
     pages.setup_routes(app)

@@ -11,16 +11,10 @@ from . import admin_api, admin_pages, pages, published
 from .identity import entry_url
 from .overdue import sweeper_ctx
 
-MOUNTED = web.AppKey("paperwork_mounted", bool)
-
 
 def setup(app: web.Application) -> None:
     """The secretary's pages, the published reports, the organizer's page (linked from each meeting's page) and
-    API, the overdue sweep.
-    Calling it again on the same app does nothing (tests mount it directly when the entry point is absent)."""
-    if app.get(MOUNTED):
-        return
-    app[MOUNTED] = True
+    API, the overdue sweep."""
     pages.setup_routes(app)
     published.setup_routes(app)
     admin_pages.setup_routes(app)

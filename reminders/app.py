@@ -16,10 +16,7 @@ from .store import Reminders
 
 
 def setup(app: web.Application) -> None:
-    """Routes and the scheduler (one task per process, started after Redis and the outbox, stopped first).
-    Calling it twice does nothing the second time."""
-    if REMINDER_CONFIG in app:
-        return
+    """Routes and the scheduler (one task per process, started after Redis and the outbox, stopped first)."""
     app[REMINDER_CONFIG] = ReminderConfig()
     app.setdefault(MEETING_PAGES, []).append(("提醒", "/admin/reminders?meeting={id}"))
     app.setdefault(CONSOLE_PAGES, []).append(("提醒", "/admin/reminders"))

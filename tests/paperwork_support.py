@@ -1,5 +1,4 @@
-"""Shared by the paperwork and assessment tests: the app with those extensions mounted (whether or not the
-installed entry points list them), sample 述职报告 written from 002 附件1's template, and a secretary's forms."""
+"""Shared by the paperwork and assessment tests: sample 述职报告 written from 002 附件1's template, and a secretary's forms."""
 from __future__ import annotations
 
 import io
@@ -8,8 +7,6 @@ import socket
 
 import docx
 
-import assessment.app
-import paperwork.app
 from voting.app import create_app
 
 RECORD = ["一是带头落实“三会一课”制度，全年主持召开支部委员会12次、党员大会4次，讲授专题党课2次。",
@@ -50,14 +47,6 @@ def docx_bytes(text: str) -> bytes:
     return out.getvalue()
 
 
-def app_with_paperwork(settings):
-    """create_app plus the paperwork and assessment extensions (their setup does nothing a second time)."""
-    app = create_app(settings)
-    paperwork.app.setup(app)
-    assessment.app.setup(app)
-    return app
-
-
 def token_of(link: str) -> str:
     return re.search(r"[?&]t=([^&]+)", link).group(1)
 
@@ -72,5 +61,5 @@ async def serve(aiohttp_server, settings):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    return await aiohttp_server(app_with_paperwork(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
+    return await aiohttp_server(create_app(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
                                 port=port)

@@ -2,15 +2,15 @@
 the people, and sees the 004 final through scoring.combine_directions; each meeting counts on its own form."""
 import pytest
 
+from voting.app import create_app
 from .helpers import ADMIN, Api
-from .paperwork_support import app_with_paperwork
 
 URL = "/api/admin/assessment/combine"
 
 
 @pytest.fixture
 async def api(aiohttp_client, settings):
-    return Api(await aiohttp_client(app_with_paperwork(settings)))
+    return Api(await aiohttp_client(create_app(settings)))
 
 
 async def held(api, title, secretaries, scores, preset="shanghaimiao-2022", direction="上述"):

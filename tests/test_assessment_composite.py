@@ -6,15 +6,15 @@ import io
 import openpyxl
 import pytest
 
+from voting.app import create_app
 from .helpers import ADMIN, Api
-from .paperwork_support import app_with_paperwork
 
 UNITS = [{"name": n, "org": f"州直{n}单位"} for n in ("甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸")]
 
 
 @pytest.fixture
 async def api(aiohttp_client, settings):
-    return Api(await aiohttp_client(app_with_paperwork(settings)))
+    return Api(await aiohttp_client(create_app(settings)))
 
 
 @pytest.fixture

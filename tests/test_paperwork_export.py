@@ -6,8 +6,9 @@ import io
 import openpyxl
 import pytest
 
+from voting.app import create_app
 from .helpers import Api
-from .paperwork_support import app_with_paperwork, path_of
+from .paperwork_support import path_of
 
 SECRETARIES = [{"name": "张三", "org": "第一党支部", "method": "现场述职"},
                {"name": "李四", "org": "第二党支部", "method": "现场述职"},
@@ -17,7 +18,7 @@ LATER = (dt.date.today() + dt.timedelta(days=90))
 
 @pytest.fixture
 async def api(aiohttp_client, settings):
-    return Api(await aiohttp_client(app_with_paperwork(settings)))
+    return Api(await aiohttp_client(create_app(settings)))
 
 
 async def checklist(api, mid: str):

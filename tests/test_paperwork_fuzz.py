@@ -7,8 +7,9 @@ import pytest
 from aiohttp import ClientSession
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
+from voting.app import create_app
 from .helpers import ADMIN_TOKEN
-from .paperwork_support import app_with_paperwork, docx_bytes, PASSES
+from .paperwork_support import docx_bytes, PASSES
 from .test_fuzz import CONTENT_TYPES, json_values, send, served_without_crashes, texts
 
 MINE = re.compile(r"paper|reports|composite|assessment")
@@ -63,7 +64,7 @@ def requests(draw, routes, ids, sids, queries):
 
 @pytest.fixture
 def server(settings, redis_sync, caplog):
-    with served_without_crashes(app_with_paperwork(settings), caplog) as srv:
+    with served_without_crashes(create_app(settings), caplog) as srv:
         yield srv
 
 

@@ -18,14 +18,14 @@ from voting.appkeys import REDIS
 from voting.meetings import load_meeting
 
 from .helpers import Api
-from .paperwork_support import app_with_paperwork, path_of
+from .paperwork_support import path_of
 
 SOON = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 
 
 @pytest.fixture
 async def api(aiohttp_client, settings):
-    return Api(await aiohttp_client(app_with_paperwork(settings)))
+    return Api(await aiohttp_client(create_app(settings)))
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ async def test_regression_an_app_stopped_during_its_first_sweep_shuts_down_at_on
     loop took it for an outage and slept on, and the app's shutdown waited for it (tests/test_live.py hung)."""
     started = time.monotonic()
     for _ in range(3):
-        client = await aiohttp_client(app_with_paperwork(settings))
+        client = await aiohttp_client(create_app(settings))
         await client.close()
     assert time.monotonic() - started < 20         # it was a minute per app (the sweep's sleep), or forever
 

@@ -7,11 +7,12 @@ import aiohttp
 import pytest
 
 from paperwork import status
+from voting.app import create_app
 from voting.appkeys import REDIS
 from voting.meetings import load_meeting
 
 from .helpers import Api
-from .paperwork_support import FEW_PROBLEMS, PASSES, TOO_LONG, app_with_paperwork, docx_bytes, path_of
+from .paperwork_support import FEW_PROBLEMS, PASSES, TOO_LONG, docx_bytes, path_of
 
 SECRETARIES = [{"name": "张三", "org": "第一党支部"}, {"name": "李四", "org": "机关党委第二党支部"},
                {"name": "王五", "org": "继续教育学院分党委"}]
@@ -19,7 +20,7 @@ SECRETARIES = [{"name": "张三", "org": "第一党支部"}, {"name": "李四", 
 
 @pytest.fixture
 async def api(aiohttp_client, settings):
-    return Api(await aiohttp_client(app_with_paperwork(settings)))
+    return Api(await aiohttp_client(create_app(settings)))
 
 
 @pytest.fixture
