@@ -6,12 +6,17 @@ from aiohttp import web
 from voting import results
 from voting.appkeys import REDIS
 from voting.meetings import Meeting
+from voting.store.keys import meeting_keys
 
 
 async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
+    """Released and closed only, as on the projector: a score that still moves with each tap would tell the
+    secretary what the last person gave (DESIGN.md §3 "Hide until release")."""
     name = meeting.names.get(sid, sid)
     if not meeting.released:
         return f"《{meeting.title}》{name}：评议结果尚未公布，公布后将通知您。"
+    if not await app[REDIS].sismember(meeting_keys(meeting.id).closed, sid):
+        return f"《{meeting.title}》{name}：测评尚未结束，结束后可查看结果。"
     rows = results.results_json(meeting, await results.graded(app[REDIS], meeting))
     row = next(r for r in rows if r["id"] == sid)
     final = row.get("final_grade") or row["grade"] or "未评定"

@@ -173,6 +173,7 @@ async def test_text_commands_answer_and_organizers_act_after_confirming(api, pus
     assert "尚未公布" in await say(api, push, "oZhangSan", "结果")
     await say(api, push, "oOrganizer", "公布")
     assert "已在大屏公布" in await say(api, push, "oOrganizer", "确认")
+    await api.close(m["id"], "s1")
     result = await say(api, push, "oZhangSan", "结果")
     assert "张三：评议等次 好，平均分 9.00，有效票 1 张" in result
 
@@ -212,3 +213,18 @@ async def test_mini_program_needs_the_screen_code_the_first_time(api, wechat_sta
                    json={"ballot_id": ballot_id(), "secretary": "s2", "score": 8, "problems": "调研不够"})
     mine = await api.call("GET", f"/api/meetings/{m['id']}/ballots", headers=voter(first["token"]))
     assert mine["ballots"] == [{"secretary": "s2", "score": 8, "problems": "调研不够", "suggestions": ""}]
+
+
+async def test_the_result_command_says_nothing_while_that_secretary_is_still_being_scored(api, push):
+    """Review finding: 结果 answered as soon as results were released, while that secretary's voting was still
+    open: in 一述一评 the secretary could send 结果 after each tap and see what the last person gave."""
+    m = await api.create_meeting(mode="batch")
+    bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    await scan(api, push, "oZhangSan", bind["scene"])
+    await api.open(m["id"])
+    await api.cast(m["id"], await api.join(m), "s1", 9)
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
+    answer = await say(api, push, "oZhangSan", "结果")
+    assert "测评尚未结束" in answer and "9" not in answer.split("：", 1)[1]
+    await api.close(m["id"])
+    assert "评议等次 好" in await say(api, push, "oZhangSan", "结果")
