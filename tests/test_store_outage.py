@@ -200,3 +200,19 @@ async def test_a_hung_redis_is_a_503_not_a_request_that_never_ends(aiohttp_clien
     finally:
         server.proc.send_signal(signal.SIGCONT)
         server.stop()
+
+
+async def test_one_request_failing_on_redis_does_not_turn_every_request_away(aiohttp_client, settings):
+    """Review finding: any request's Redis error (the pool's wait running out under load, one dropped connection)
+    marked the whole store as away, and every request got 503 until the watcher's next probe. Only the probe
+    decides that now: the failing request alone gets its 503."""
+    app = create_app(settings)
+
+    async def starved(request):              # a request whose Redis call failed while Redis itself is fine
+        raise redis.exceptions.ConnectionError("No connection available.")
+    app.router.add_get("/api/test-starved", starved)
+    api = Api(await aiohttp_client(app))
+    m = await api.create_meeting()
+    resp = await api.client.get("/api/test-starved")
+    assert resp.status == 503 and resp.headers["Retry-After"]
+    assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["id"] == m["id"]     # not turned away

@@ -58,10 +58,10 @@ def _page(status: int, message: str) -> web.Response:
     return web.Response(text=html, status=status, content_type="text/html")
 
 
-def unavailable(outage: Outage | None, error: Exception | None) -> web.Response:
-    """503 with Retry-After while the store is away; the outage is logged once, not per request."""
+def unavailable(outage: Outage | None) -> web.Response:
+    """503 with Retry-After while the store is away (the store's watcher logs the outage, once)."""
     if outage is not None:
-        outage.failed(error)
+        outage.refuse()
     retry = outage.retry_after if outage is not None else 2
     resp = error_response(503, "服务暂时不可用（数据存储正在恢复），请稍后重试；已提交成功的评议不受影响",
                           retry_after=retry)
@@ -73,7 +73,7 @@ def unavailable(outage: Outage | None, error: Exception | None) -> web.Response:
 async def error_middleware(request: web.Request, handler):
     outage = request.app.get(OUTAGE)
     if outage is not None and outage.down:     # known to be away: answer now, do not pile up on it
-        return unavailable(outage, None)
+        return unavailable(outage)
     try:
         return await handler(request)
     except ApiError as e:
@@ -92,7 +92,7 @@ async def error_middleware(request: web.Request, handler):
         return _page(e.status, message)
     except Exception as e:
         if store_down(e):
-            return unavailable(request.app.get(OUTAGE), e)
+            return unavailable(request.app.get(OUTAGE))
         log.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_json(request):
             return error_response(500, GENERIC[500])

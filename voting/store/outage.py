@@ -37,13 +37,17 @@ class Outage:
     def down(self) -> bool:
         return self.since is not None
 
-    def failed(self, error: BaseException | None) -> None:
-        """A request refused (error None: refused because the outage was already known) or a failed probe."""
-        self.refused += 1
-        if self.since is None and error is not None:
+    def failed(self, error: BaseException) -> None:
+        """The watcher's probe failed: the store is away (said once, when it goes)."""
+        if self.since is None:
             self.since = time.monotonic()
             log.error("Redis is not answering (%s: %s); every request gets 503 until it is back",
                       type(error).__name__, str(error).splitlines()[0][:200] if str(error) else "")
+
+    def refuse(self) -> None:
+        """A request answered 503. Only the watcher decides that the store is away: one request's error (a
+        dropped connection, the pool's wait running out under load) must not turn every request away."""
+        self.refused += 1
 
     def recovered(self) -> None:
         if self.since is not None:
