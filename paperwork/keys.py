@@ -12,7 +12,7 @@ from __future__ import annotations
 from voting.store.keys import PAPER_DEFAULTS, meeting_keys
 
 __all__ = ["PAPER_DEFAULTS", "DUE", "tag", "reports", "levels", "links", "publication", "settings", "info",
-           "rectification", "feedback_comments", "feedback_snapshots"]
+           "rectification"]
 
 # sorted set: "<meeting id>|<sid>" -> the end (unix seconds) of the earliest open 整改时限 of that list
 DUE = "paperwork:rectification-due"
@@ -53,11 +53,3 @@ def info(mid: str) -> str:
 
 def rectification(mid: str) -> str:
     return meeting_keys(mid).paper_rectification
-
-
-def feedback_comments(mid: str) -> str:
-    return f"{tag(mid)}:feedback:comments"
-
-
-def feedback_snapshots(mid: str) -> str:
-    return f"{tag(mid)}:feedback"

@@ -13,9 +13,8 @@ import re
 
 import redis.asyncio as aioredis
 
+from bot.feedback import snapshot_key
 from voting import results
-
-from . import keys
 
 MAX_GROUPS = 20
 SIMILAR = 0.5               # Dice coefficient of character bigrams at which two points are one problem
@@ -68,13 +67,8 @@ def group_problems(texts: list[str]) -> list[dict]:
 
 
 async def dianping(redis: aioredis.Redis, mid: str, sid: str) -> str:
-    """The chair's 点评 for this secretary: `{m:ID}:feedback:comments` (sid -> text), else the feedback
-    snapshot's `dianping` (bot/feedback.py), else ""."""
-    async with redis.pipeline(transaction=False) as pipe:
-        text, snapshot = await pipe.hget(keys.feedback_comments(mid), sid) \
-            .hget(keys.feedback_snapshots(mid), sid).execute()
-    if text:
-        return text.strip()
+    """The chair's 点评 for this secretary, as 反馈本人 sent it (bot/feedback.py's snapshot), else ""."""
+    snapshot = await redis.hget(snapshot_key(mid), sid)
     try:
         return str(json.loads(snapshot).get("dianping") or "").strip() if snapshot else ""
     except (ValueError, AttributeError):

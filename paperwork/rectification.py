@@ -15,9 +15,10 @@ import time
 
 import redis.asyncio as aioredis
 
+from bot.feedback import snapshot_key
 from voting.errors import ApiError
-from voting.store.keys import meeting_keys
 from voting.meetings import Meeting
+from voting.store.keys import meeting_keys
 
 from . import documents, keys
 
@@ -94,9 +95,9 @@ async def availability(redis: aioredis.Redis, meeting: Meeting) -> dict[str, str
     """sid -> "" when that secretary may fill in the list now, else why not (Chinese)."""
     open_now = await redis.smembers(meeting_keys(meeting.id).open)
     async with redis.pipeline(transaction=False) as pipe:
-        opened, told, said = await pipe.hget(keys.settings(meeting.id), "rectification_open") \
-            .hkeys(keys.feedback_snapshots(meeting.id)).hkeys(keys.feedback_comments(meeting.id)).execute()
-    fed_back = set(told) | set(said)
+        opened, told = await pipe.hget(keys.settings(meeting.id), "rectification_open") \
+            .hkeys(snapshot_key(meeting.id)).execute()
+    fed_back = set(told)
     return {s["id"]: "评议正在进行，结束并反馈结果后再填写整改清单" if s["id"] in open_now else
             "" if opened == "1" or s["id"] in fed_back else "组织部门反馈评议结果后即可填写整改清单"
             for s in meeting.secretaries}
