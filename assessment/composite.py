@@ -37,7 +37,7 @@ def key(mid: str) -> str:
 
 
 def rules_of(meeting: Meeting) -> scoring.Rules:
-    rules = scoring.load_rules(meeting.preset)
+    rules = meeting.rules
     if rules.composite is None:
         raise ApiError(409, f"本会议的评定规则（{meeting.preset}）没有综合考评：综合考评按 003 进行，"
                             "请用 xiangxi-2018 规则创建述职测评会议")

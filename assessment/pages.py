@@ -6,10 +6,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from scoring.deductions import deduction_sheet
-from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS
-from voting.store.keys import meeting_keys
+from voting.console.admin_pages import admin_page
 from voting.meetings import list_meetings, load_meeting
+from voting.store.keys import meeting_keys
 
 from .combine import DOWN, UP
 from .composite import rules_of

@@ -11,8 +11,8 @@ import unicodedata
 from aiohttp import web
 from redis.asyncio.client import Pipeline
 
-from voting.console.admin import change_window, release_results
 from voting.appkeys import REDIS
+from voting.console.admin import change_window, release_results
 from voting.errors import ApiError
 from voting.meetings import Meeting, list_meetings, load_meeting
 

@@ -25,8 +25,8 @@ from aiohttp import web
 from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError, json_response, read_json
-from voting.store.keys import meeting_keys
 from voting.meetings import Meeting, load_meeting
+from voting.store.keys import meeting_keys
 
 from .appkeys import FEEDBACK_LINES, WECHAT_API
 from .bindings import bindings, bound_openids, mask

@@ -7,8 +7,8 @@ import hmac
 import aiohttp_jinja2
 from aiohttp import web
 
-from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS, SIGNER
+from voting.console.admin_pages import admin_page
 from voting.errors import ApiError
 from voting.meetings import load_meeting
 from voting.room.qr import qr_svg

@@ -5,9 +5,8 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-import scoring
-from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS
+from voting.console.admin_pages import admin_page
 from voting.meetings import load_meeting
 
 from .levels import LEVELS
@@ -17,7 +16,7 @@ from .publication import AUDIENCES
 @admin_page
 async def paperwork_page(request: web.Request) -> web.Response:
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
-    rules = scoring.load_rules(meeting.preset)
+    rules = meeting.rules
     return aiohttp_jinja2.render_template("paper_admin.html", request, {
         "meeting": meeting, "levels": LEVELS, "audiences": AUDIENCES,
         "limits": {level: rules.report.limit(level) for level in LEVELS}, "report_cite": rules.report.cite})

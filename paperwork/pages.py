@@ -65,7 +65,7 @@ async def _render(request: web.Request, meeting: Meeting, sid: str, status: int 
                   report_error: str = "", draft: str | None = None, preview: dict | None = None,
                   rect_error: str = "", rows: list[dict] | None = None) -> web.Response:
     redis = request.app[REDIS]
-    rules = scoring.load_rules(meeting.preset)
+    rules = meeting.rules
     report = await reports.view(redis, meeting, sid, with_text=True)
     rect = await rectification.view(redis, meeting, sid)
     if rows is None:    # the list as submitted; before that, a start from the 点评 and the ballots

@@ -15,8 +15,8 @@ import time
 import redis.asyncio as aioredis
 
 from voting.errors import ApiError
-from voting.store.keys import meeting_keys
 from voting.meetings import Meeting
+from voting.store.keys import meeting_keys
 
 from . import keys
 

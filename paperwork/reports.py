@@ -21,7 +21,7 @@ MAX_CHARS = 50_000          # 15 times 000's longest report (3000 字): a pasted
 
 def checks(meeting: Meeting, text: str, level: str) -> list[dict]:
     """[{code, name, ok, figure, message, cite}] by scoring.check_report (000 §三.2, 002 §三.2, 003 §六(二))."""
-    return [c.as_dict() for c in scoring.check_report(text, scoring.load_rules(meeting.preset), level)]
+    return [c.as_dict() for c in scoring.check_report(text, meeting.rules, level)]
 
 
 def text_of(form: Form) -> tuple[str, str, str]:

@@ -5,8 +5,8 @@ import pytest
 import redis
 
 from voting.app import create_app
-from voting.store.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
+from voting.store.embedded_redis import EmbeddedRedis
 
 from .helpers import ADMIN_TOKEN, Api
 from .wechat_messages import WeChatPush

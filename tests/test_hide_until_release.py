@@ -4,8 +4,8 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voting.room.anonymity import merge_groups
 from voting.app import create_app
+from voting.room.anonymity import merge_groups
 
 from .helpers import ADMIN, Api
 from .test_live import stream

@@ -15,8 +15,8 @@ from bot.outbox.queue import Outbox, Outgoing
 from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
 from bot.outbox.service import queue_messages
 from voting.appkeys import REDIS
-from voting.store.embedded_redis import EmbeddedRedis
 from voting.settings import Settings
+from voting.store.embedded_redis import EmbeddedRedis
 
 from .helpers import Api
 from .outbox_support import aredis, bind_all, eventually, make_app, wrote_recently  # noqa: F401 (aredis: a fixture)

@@ -6,8 +6,8 @@ import jinja2
 from playwright.async_api import expect
 
 from voting.app import TEMPLATES
-from voting.room.ballot_page import STATUS, button_rows
 from voting.console.demo import demo_spec
+from voting.room.ballot_page import STATUS, button_rows
 
 from .browser import PHONE, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
 

@@ -8,8 +8,8 @@ import re
 import aiohttp_jinja2
 from aiohttp import web
 
-from voting.console.admin_pages import admin_page
 from voting.appkeys import REDIS
+from voting.console.admin_pages import admin_page
 from voting.errors import ApiError, json_response
 from voting.meetings import list_meetings, load_meeting
 
