@@ -2,17 +2,17 @@
 customer-service message (客服消息) only within 48 hours of that; outside it a template message is needed."""
 from __future__ import annotations
 
-import hashlib
-
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
+
+from . import keys
 
 WINDOW = 48 * 3600
 MARGIN = 600            # stop a little early: our clock and WeChat's need not agree to the second
 
 
 def _key(openid: str) -> str:
-    return "wechat:active:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+    return keys.per_account("active", openid)
 
 
 def touch(writes: Pipeline, openid: str) -> None:

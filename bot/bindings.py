@@ -7,7 +7,6 @@ under the meeting's hash tag; never beside a ballot (a secretary is assessed, no
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -15,12 +14,14 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
+from . import keys
+
 BIND_LUA = (Path(__file__).parent / "lua" / "bind.lua").read_text()
 
 
 def _index(openid: str) -> str:
     """set: the meetings in which this account is bound to a secretary (the 结果 command looks here)."""
-    return "wechat:bound-meetings:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+    return keys.per_account("bound-meetings", openid)
 
 
 def _keys(mid: str) -> list[str]:

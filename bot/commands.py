@@ -3,7 +3,6 @@
 Unknown text gets a short help, never silence."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -16,7 +15,7 @@ from voting.console.admin import change_window, release_results
 from voting.errors import ApiError
 from voting.meetings import Meeting, list_meetings, load_meeting
 
-from . import account, bindings
+from . import account, bindings, keys
 from .links import last_meeting, meeting_card
 from .messages import Reply, TextReply
 from .results_text import own_result
@@ -31,7 +30,7 @@ _WINDOW = re.compile(r"(开启|结束)\s*第?\s*(\d{1,3})\s*(位|号)?")
 
 
 def _confirm_key(openid: str) -> str:
-    return "wechat:confirm:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+    return keys.per_account("confirm", openid)
 
 
 def normalize(text: str) -> str:

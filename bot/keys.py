@@ -24,6 +24,11 @@ def nonce(timestamp: str, nonce_: str) -> str:
     return f"wechat:nonce:{timestamp}:{nonce_}"
 
 
+def per_account(kind: str, openid: str) -> str:
+    """A key about one WeChat account (`wechat:<kind>:<hash>`): hashed, so that no key spells out an openid."""
+    return f"wechat:{kind}:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+
+
 def seen(dedupe: str) -> str:
     """string: a pushed message already taken ("P" while its handler runs, "D" + reply XML after).
     Hashed: the key must not spell out an openid."""

@@ -1,8 +1,6 @@
 """The link card into a meeting's ballot page, and which meeting an account scanned last (for 测评)."""
 from __future__ import annotations
 
-import hashlib
-
 from aiohttp import web
 from redis.asyncio.client import Pipeline
 
@@ -10,6 +8,7 @@ from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
+from . import keys
 from .appkeys import WECHAT_API
 from .messages import Article, NewsReply, Reply, TextReply
 from .oauth import meeting_link
@@ -18,7 +17,7 @@ LAST_TTL = 30 * 86400
 
 
 def _last_key(openid: str) -> str:
-    return "wechat:last-meeting:" + hashlib.sha256(openid.encode()).hexdigest()[:32]
+    return keys.per_account("last-meeting", openid)
 
 
 async def last_meeting(app: web.Application, openid: str) -> Meeting | None:

@@ -2,8 +2,6 @@
 binding page that a binding link opens inside WeChat (the fallback where no account QR can be made)."""
 from __future__ import annotations
 
-import hmac
-
 import aiohttp_jinja2
 from aiohttp import web
 
@@ -13,7 +11,7 @@ from voting.errors import ApiError
 from voting.meetings import load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, bindings
+from . import account, bindings, scenes
 from .admin_api import account_ref
 from .appkeys import WECHAT_API, WECHAT_CONFIG
 from .handler import bind_reply
@@ -54,8 +52,7 @@ async def bind_page(request: web.Request) -> web.Response:
     """GET /wx/bind/{id}/{sid}?t=: bind the WeChat account that opens this link to that secretary."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     sid, tag = request.match_info["sid"], request.query.get("t", "")
-    expected = request.app[SIGNER].tag(f"bind:{meeting.id}:{sid}")
-    if sid not in meeting.names or not tag.isascii() or not hmac.compare_digest(tag, expected):
+    if sid not in meeting.names or not scenes.bind_tag_ok(request.app[SIGNER], meeting.id, sid, tag):
         raise ApiError(404, "绑定链接无效，请联系组织部门")
     user = await require_user(request)
     reply = await bind_reply(request.app, user.openid, meeting, sid)

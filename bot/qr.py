@@ -56,7 +56,7 @@ async def join_qr(app: web.Application, meeting: Meeting, code: str) -> dict:
 def bind_fallback_url(app: web.Application, meeting: Meeting, sid: str) -> str:
     """The H5 page that binds the WeChat account opening it (through 网页授权): printed where a QR of the
     account cannot be made."""
-    tag = app[SIGNER].tag(f"bind:{meeting.id}:{sid}")
+    tag = scenes.bind_tag(app[SIGNER], meeting.id, sid)
     return f"{app[SETTINGS].base_url}/wx/bind/{meeting.id}/{sid}?t={tag}"
 
 

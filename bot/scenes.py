@@ -32,8 +32,17 @@ def meeting_scene(mid: str, code: str = "") -> str:
     return f"m:{mid}:{code}" if code else f"m:{mid}"
 
 
+def bind_tag(signer: Signer, mid: str, sid: str) -> str:
+    """The keyed hash that proves a binding scene or link for this secretary was made by us."""
+    return signer.tag(f"bind:{mid}:{sid}")
+
+
+def bind_tag_ok(signer: Signer, mid: str, sid: str, tag: str) -> bool:
+    return tag.isascii() and hmac.compare_digest(tag, bind_tag(signer, mid, sid))
+
+
 def bind_scene(signer: Signer, mid: str, sid: str) -> str:
-    return f"b:{mid}:{sid}:{signer.tag(f'bind:{mid}:{sid}')}"
+    return f"b:{mid}:{sid}:{bind_tag(signer, mid, sid)}"
 
 
 def organizer_scene(invite: str) -> str:
@@ -57,4 +66,4 @@ def parse(scene: str | None) -> Scene | None:
 
 
 def bind_scene_valid(signer: Signer, scene: Scene) -> bool:
-    return hmac.compare_digest(scene.token, signer.tag(f"bind:{scene.meeting}:{scene.secretary}"))
+    return bind_tag_ok(signer, scene.meeting, scene.secretary, scene.token)
