@@ -3,12 +3,12 @@ process): the template message used outside the 48-hour window, and the organize
 open and close voting by text (开启 N / 结束 N / 公布)."""
 from __future__ import annotations
 
-import json
 import secrets
 
 import redis.asyncio as aioredis
 
-KEY = "wechat:account"                     # hash: template_id, organizers (JSON list of openids)
+KEY = "wechat:account"                     # hash: template_id
+ORGANIZERS = "wechat:organizers"           # set: the organizers' openids
 INVITE_TTL = 600
 
 
@@ -25,15 +25,15 @@ async def set_template_id(redis: aioredis.Redis, value: str) -> None:
 
 
 async def organizers(redis: aioredis.Redis) -> list[str]:
-    return json.loads(await redis.hget(KEY, "organizers") or "[]")
+    return sorted(await redis.smembers(ORGANIZERS))
 
 
 async def is_organizer(redis: aioredis.Redis, openid: str) -> bool:
-    return openid in await organizers(redis)
+    return bool(await redis.sismember(ORGANIZERS, openid))
 
 
 async def remove_organizer(redis: aioredis.Redis, openid: str) -> None:
-    await redis.hset(KEY, "organizers", json.dumps([o for o in await organizers(redis) if o != openid]))
+    await redis.srem(ORGANIZERS, openid)
 
 
 async def organizer_invite(redis: aioredis.Redis) -> str:
@@ -47,7 +47,5 @@ async def accept_organizer(redis: aioredis.Redis, token: str, openid: str) -> bo
     """Add the scanner as an organizer when the invite is fresh and unused."""
     if not await redis.getdel(_invite_key(token)):
         return False
-    current = await organizers(redis)
-    if openid not in current:
-        await redis.hset(KEY, "organizers", json.dumps([*current, openid]))
+    await redis.sadd(ORGANIZERS, openid)
     return True
