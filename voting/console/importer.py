@@ -14,6 +14,8 @@ from urllib.parse import unquote
 import pandas as pd
 from aiohttp import web
 
+from scoring.decode import decode_text
+
 from ..errors import ApiError, json_response, read_form
 from ..spec import (DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars, method_error,
                    method_renamed, normalize_method, parse_meeting)
@@ -45,13 +47,8 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
         except Exception:
             raise ApiError(400, f"无法读取 {filename}：不是有效的 Excel（.xlsx）文件") from None
     elif ext in ("csv", "txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(data)          # UTF-8, GB18030 (Excel's "ANSI" on Chinese Windows), UTF-16
+        if text is None:
             raise ApiError(400, f"无法读取 {filename}：文字编码无法识别，请另存为 UTF-8 的 CSV")
         width = max((len(r) for r in csv.reader(io.StringIO(text))), default=0)
         if width == 0:
