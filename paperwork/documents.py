@@ -40,8 +40,10 @@ async def state(redis: aioredis.Redis, mid: str, kind: str, sid: str) -> dict:
 async def submit(redis: aioredis.Redis, mid: str, kind: str, sid: str, doc: dict) -> dict:
     """Store `doc` as the secretary's current version, then mark it submitted."""
     doc = {**doc, "at": int(time.time())}
-    await redis.hset(_key(mid, kind), sid, json.dumps(doc, ensure_ascii=False))
-    await status.set_status(redis, mid, kind, sid, status.SUBMITTED, at=doc["at"])
+    async with redis.pipeline(transaction=True) as both:       # the document and its status, together
+        both.hset(_key(mid, kind), sid, json.dumps(doc, ensure_ascii=False))
+        await status.set_status(both, mid, kind, sid, status.SUBMITTED, at=doc["at"])
+        await both.execute()
     return doc
 
 
@@ -53,6 +55,8 @@ async def give_back(redis: aioredis.Redis, meeting: Meeting, kind: str, sid: str
     if doc is None:
         return None
     doc.update(note=note, returned_at=int(time.time()), returned_for=reason)
-    await redis.hset(_key(meeting.id, kind), sid, json.dumps(doc, ensure_ascii=False))
-    await status.set_status(redis, meeting.id, kind, sid, "returned")
+    async with redis.pipeline(transaction=True) as both:
+        both.hset(_key(meeting.id, kind), sid, json.dumps(doc, ensure_ascii=False))
+        await status.set_status(both, meeting.id, kind, sid, "returned")
+        await both.execute()
     return doc

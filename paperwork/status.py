@@ -25,7 +25,8 @@ def key(mid: str, kind: str) -> str:
 
 async def set_status(redis: aioredis.Redis, mid: str, kind: str, sid: str, status: str,
                      at: float | None = None) -> None:
-    """Record that secretary `sid` submitted (or had returned) their document of `kind`."""
+    """Record that secretary `sid` submitted (or had returned) their document of `kind` (`redis` may be a
+    transaction pipeline, so that the document and its status are written together)."""
     if status not in STATUSES:
         raise ValueError(f"unknown paperwork status {status!r} (one of {', '.join(STATUSES)})")
     await redis.hset(key(mid, kind), sid, json.dumps({"status": status, "at": int(at or time.time())}))
