@@ -168,11 +168,6 @@ async def _handle(app: web.Application, hook: Webhook, message: Incoming) -> str
     return reply_xml
 
 
-async def no_reply(app: web.Application, incoming: Incoming) -> None:
-    """The default handler until the lead's behaviour is registered: every push is answered "success"."""
-    return None
-
-
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/wechat", verify_url)
     app.router.add_post("/wechat", receive)

@@ -106,19 +106,16 @@ class Outbox:
 
     async def enqueue(self, out: Outgoing, due: float | None = None) -> tuple[str, bool]:
         """(id, True) for a new message; (id of the existing one, False) when the key is known."""
-        body = {k: v for k, v in asdict(out).items() if k != "key"}
-        ident, new = await self._enqueue(
-            keys=[KEYS_, MSGS, DUE, ALL, meeting_index(out.meeting), SEQ],
-            args=[out.key, json.dumps(body, ensure_ascii=False), int((due or 0) * 1000)])
-        return str(ident), bool(new)
+        return (await self.enqueue_many([out], due))[0]
 
-    async def enqueue_many(self, items: list[Outgoing]) -> list[tuple[str, bool]]:
-        """Many messages in one pipeline (still one script, hence atomic, per message)."""
+    async def enqueue_many(self, items: list[Outgoing], due: float | None = None) -> list[tuple[str, bool]]:
+        """Many messages in one pipeline (still one script, hence atomic, per message); `due`: not before."""
         async with self.redis.pipeline(transaction=False) as pipe:
             for out in items:
                 body = {k: v for k, v in asdict(out).items() if k != "key"}
                 await self._enqueue(keys=[KEYS_, MSGS, DUE, ALL, meeting_index(out.meeting), SEQ],
-                                    args=[out.key, json.dumps(body, ensure_ascii=False), 0], client=pipe)
+                                    args=[out.key, json.dumps(body, ensure_ascii=False), int((due or 0) * 1000)],
+                                    client=pipe)
             replies = await pipe.execute()
         return [(str(i), bool(n)) for i, n in replies]
 
@@ -133,9 +130,6 @@ class Outbox:
             return {}
         raws = await self.redis.hmget(MSGS, ids)
         return {i: json.loads(r) for i, r in zip(ids, raws) if r}
-
-    async def id_of(self, key: str) -> str | None:
-        return await self.redis.hget(KEYS_, key)
 
     async def listing(self, meeting: str | None = None, limit: int = 500) -> list[dict]:
         """The newest messages first, of one meeting or of all."""
