@@ -15,9 +15,9 @@ import redis.asyncio as aioredis
 
 import scoring
 from voting import results
-from voting.console.decisions import load_decisions
 from voting.errors import ApiError
 from voting.meetings import Meeting
+from voting.results import load_decisions
 
 UP, DOWN = scoring.SOURCES          # 上述, 下评
 

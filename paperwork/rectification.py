@@ -16,6 +16,7 @@ import time
 import redis.asyncio as aioredis
 
 from bot.feedback import snapshot_key
+from voting.clock import CHINA
 from voting.errors import ApiError
 from voting.meetings import Meeting
 from voting.store.keys import meeting_keys
@@ -24,7 +25,6 @@ from . import documents, keys
 
 MAX_ITEMS = 30
 MAX_PROBLEM, MAX_MEASURE = 500, 1000
-CHINA = dt.timezone(dt.timedelta(hours=8))
 _FIELD = re.compile(r"^(problem|measure|deadline|done)_(\d{1,2})$")
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?\s*(?:前|之前)?\s*$")
 

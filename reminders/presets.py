@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.outbox.quiet import CHINA, china
+from voting.clock import CHINA, china
 
 DAYS_BEFORE = 3
 HOUR = 9
@@ -50,7 +50,7 @@ def suggest(deadline: datetime, now: float) -> dict:
         if now + 60 < at.timestamp() < deadline.timestamp():
             times.append(at)
         day += timedelta(days=1)
-    first = times[0] if times else datetime.fromtimestamp(now + 300, CHINA).replace(microsecond=0)
+    first = times[0] if times else china(now + 300).replace(microsecond=0)
     return {"deadline": deadline.isoformat(), "at": first.isoformat(), "every_s": 86400 if len(times) > 1 else None,
             "max_times": max(1, len(times))}
 

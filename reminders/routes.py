@@ -13,8 +13,8 @@ from bot.appkeys import OUTBOX, OUTBOX_CONFIG
 from bot.bindings import bindings, mask
 from bot.outbox.queue import public as public_message
 from bot.outbox.routes import meeting_choice
-from bot.outbox.quiet import china
 from voting.appkeys import REDIS, SETTINGS, SIGNER
+from voting.clock import china
 from voting.console.admin_pages import admin_page
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import load_meeting

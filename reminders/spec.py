@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.outbox.quiet import CHINA, china
+from voting.clock import china, parse_china_iso
 from voting.errors import ApiError
 from voting.meetings import Meeting
 from voting.spec import MAX_SECRETARIES
@@ -41,12 +40,9 @@ def parse_time(value, now: float, config: ReminderConfig) -> float:
         return now
     if not isinstance(value, str) or len(value) > 40:
         raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00")
-    try:
-        at = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00（不带时区即北京时间）") from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=CHINA)
+    at = parse_china_iso(value)
+    if at is None:
+        raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00（不带时区即北京时间）")
     try:
         ts = at.timestamp()
     except (OverflowError, ValueError, OSError):

@@ -12,7 +12,8 @@ import pytest
 from bot import account
 from bot.appkeys import OUTBOX
 from bot.outbox.queue import Outbox, Outgoing
-from bot.outbox.quiet import CHINA, in_quiet_hours, quiet_until
+from bot.outbox.quiet import in_quiet_hours, quiet_until
+from voting.clock import CHINA
 from bot.outbox.service import queue_messages
 from voting.appkeys import REDIS
 from voting.settings import Settings

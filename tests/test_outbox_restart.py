@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime
 
 
-from bot.outbox.quiet import CHINA
+from voting.clock import CHINA
 
 from .outbox_support import admin_call, aredis, bind_all, eventually, outbox_service_env  # noqa: F401 (a fixture)
 from .service_process import start_service

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from bot.appkeys import OUTBOX
-from bot.outbox.quiet import CHINA
+from voting.clock import CHINA
 from paperwork import status as paperwork
 from reminders.presets import presets
 from voting.meetings import load_meeting

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from .appkeys import REDIS, SETTINGS
 from .ballots import cast_api
-from .console import admin, admin_auth, deadlines
+from .console import admin, admin_auth, admin_pages, deadlines
 from .errors import error_middleware, json_response
 from .join import join_api
 from .room import live, pages, voter_api
@@ -49,6 +49,7 @@ def create_app(settings: Settings) -> web.Application:
     voter_api.setup(app)
     admin.setup(app)
     pages.setup(app)
+    admin_pages.setup(app)
     for extension in entry_points(group=EXTENSIONS):
         extension.load()(app)
     return app

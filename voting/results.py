@@ -11,7 +11,6 @@ import redis.asyncio as aioredis
 
 import scoring
 
-from .console.decisions import load_decisions
 from .meetings import Meeting
 from .store.keys import meeting_keys
 
@@ -47,9 +46,17 @@ async def replay(redis: aioredis.Redis, mid: str, batch: int = 10_000) -> pd.Dat
     return _frame(counts)
 
 
+async def load_decisions(redis: aioredis.Redis, mid: str) -> tuple[dict, dict]:
+    """(flags {sid: flag}, overrides {sid: (grade, reason)}) in the form scoring.grade takes."""
+    k = meeting_keys(mid)
+    async with redis.pipeline(transaction=False) as pipe:
+        flags, overrides = await pipe.hgetall(k.flags).hgetall(k.overrides).execute()
+    return flags, {sid: tuple(json.loads(v)) for sid, v in overrides.items()}
+
+
 def grade(meeting: Meeting, ballots: pd.DataFrame, decisions: tuple[dict, dict] = ({}, {}),
           enforce_quota: bool = False) -> pd.DataFrame:
-    """`decisions`: the organizer's (flags, overrides), as voting.console.decisions loads them."""
+    """`decisions`: the organizer's (flags, overrides), as `load_decisions` reads them."""
     flags, overrides = decisions
     return scoring.grade(ballots, meeting.rules,
                          secretaries=[s["id"] for s in meeting.secretaries], flags=flags or None,

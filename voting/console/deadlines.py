@@ -15,20 +15,18 @@ import json
 import logging
 import math
 import secrets
-from datetime import datetime, timedelta, timezone
 
 import redis.asyncio as aioredis
 from aiohttp import web
 
 from ..appkeys import REDIS, SCRIPTS, SETTINGS
+from ..clock import clock_text, parse_china_iso
 from ..errors import ApiError, json_response, read_json
 from ..meetings import load_meeting
 from ..store.keys import DEADLINES, meeting_keys
 
 log = logging.getLogger(__name__)
-CHINA = timezone(timedelta(hours=8))          # times without an offset are China time (DESIGN.md §4 reminders)
 MAX_AHEAD_MS = 12 * 3600 * 1000               # a meeting day
-WARN_SECONDS = 60                             # the last minute is announced on screen, phones and console
 SET_ERRORS = {
     "no_meeting": (404, "会议不存在"),
     "finalized": (409, "本次会议已归档"),
@@ -69,32 +67,10 @@ def _absolute(value) -> int:
             and 0 <= value < 1e11:
         return round(value * 1000)
     if isinstance(value, str) and len(value) <= 40:
-        text = value.strip().replace("Z", "+00:00")
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            when = None
+        when = parse_china_iso(value)
         if when is not None:
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=CHINA)
             return round(when.timestamp() * 1000)
     raise ApiError(400, "at 须为结束时间（如 2024-01-15T10:30，不带时区按北京时间）或 Unix 秒数")
-
-
-def clock_text(at: float) -> str:
-    return datetime.fromtimestamp(at, CHINA).strftime("%H:%M:%S")
-
-
-def current(raw: dict, open_sids: list[str]) -> dict | None:
-    """The deadline as state shows it, {at (unix seconds), at_text, secretaries still open}, or None when
-    nothing it would close is open any more (closed by hand before it came)."""
-    if not raw.get("at_ms"):
-        return None
-    targets = [sid for sid in json.loads(raw.get("sids") or "[]") if sid in open_sids]
-    if not targets:
-        return None
-    at = int(raw["at_ms"]) / 1000
-    return {"at": at, "at_text": clock_text(at), "secretaries": targets, "warn_seconds": WARN_SECONDS}
 
 
 async def set_deadline(request: web.Request) -> web.Response:

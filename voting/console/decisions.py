@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import redis.asyncio as aioredis
 from aiohttp import web
 
 from scoring.ballots import FLAGS
@@ -16,14 +15,6 @@ from ..meetings import Meeting, load_meeting
 from ..store.keys import meeting_keys
 
 MAX_REASON = 500
-
-
-async def load_decisions(redis: aioredis.Redis, mid: str) -> tuple[dict, dict]:
-    """(flags {sid: flag}, overrides {sid: (grade, reason)}) in the form scoring.grade takes."""
-    k = meeting_keys(mid)
-    async with redis.pipeline(transaction=False) as pipe:
-        flags, overrides = await pipe.hgetall(k.flags).hgetall(k.overrides).execute()
-    return flags, {sid: tuple(json.loads(v)) for sid, v in overrides.items()}
 
 
 async def _target(request: web.Request) -> tuple[Meeting, dict, str]:

@@ -8,7 +8,6 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..appkeys import REDIS, SETTINGS, SIGNER
-from ..console import admin_pages
 from ..errors import ApiError, read_form
 from ..join import join
 from ..join_qr import join_qr as screen_join_qr
@@ -127,4 +126,3 @@ def setup(app: web.Application) -> None:
     r.add_post("/m/{id}/vote", vote_form)
     r.add_get("/meetings/{id}/screen", screen)
     r.add_get("/meetings/{id}/join-qr.svg", join_qr)
-    admin_pages.setup(app)

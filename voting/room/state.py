@@ -5,12 +5,16 @@ released (DESIGN.md §3 "Hide until release"). Turnout per voter group always go
 """
 from __future__ import annotations
 
+import json
+
 import redis.asyncio as aioredis
 
-from ..console import deadlines
+from ..clock import clock_text
 from ..meetings import Meeting
 from ..store.keys import meeting_keys
 from .anonymity import merge_groups
+
+WARN_SECONDS = 60        # the last minute before a deadline is announced on screen, phones and console
 
 # Score-derived fields of meeting_state: never in anything public before release.
 PRIVATE = ("dist",)
@@ -47,10 +51,22 @@ async def meeting_state(redis: aioredis.Redis, meeting: Meeting, min_group: int)
         "turnout_min_group": min_group,
         "voted": sum(groups.values()),            # each voter counts once, in their group
         "expected": meeting.expected,
-        "deadline": deadlines.current(deadline, open_sids),
+        "deadline": current_deadline(deadline, open_sids),
     }
 
 
 def public_state(state: dict) -> dict:
     """What the screen, the phones and the unauthenticated stream get: turnout, never scores."""
     return {k: v for k, v in state.items() if k not in PRIVATE}
+
+
+def current_deadline(raw: dict, open_sids: list[str]) -> dict | None:
+    """The deadline as state shows it, {at (unix seconds), at_text, secretaries still open}, or None when
+    nothing it would close is open any more (closed by hand before it came)."""
+    if not raw.get("at_ms"):
+        return None
+    targets = [sid for sid in json.loads(raw.get("sids") or "[]") if sid in open_sids]
+    if not targets:
+        return None
+    at = int(raw["at_ms"]) / 1000
+    return {"at": at, "at_text": clock_text(at), "secretaries": targets, "warn_seconds": WARN_SECONDS}
