@@ -13,11 +13,10 @@ from aiohttp import web
 import scoring
 from scoring import export
 from voting.appkeys import REDIS, SETTINGS
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError, download, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 
 from . import combine
-from .composite_api import download
 
 
 def _meeting_json(meeting: Meeting) -> dict:

@@ -25,6 +25,7 @@ from scoring.text import fmt_mean
 from voting import results
 from voting.errors import ApiError
 from voting.meetings import Meeting
+from voting.store.keys import meeting_keys
 
 PARTS = {"daily": ("日常管理", 100), "field": ("实地核查", 105), "survey": ("民意调查", 100)}
 FIELDS = ("daily", "daily_grade", "field", "findings", "survey")
@@ -33,7 +34,7 @@ _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def key(mid: str) -> str:
-    return "{m:%s}:assessment:composite" % mid
+    return f"{meeting_keys(mid).tag}:assessment:composite"
 
 
 def rules_of(meeting: Meeting) -> scoring.Rules:

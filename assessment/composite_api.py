@@ -7,15 +7,13 @@ GET  /api/admin/meetings/{id}/composite.xlsx | .csv   the table (and the 实地�
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from aiohttp import web
 
 import scoring
 from scoring.cells import csv_bytes
 from scoring.export import COMPOSITE_HEADERS, composite_workbook
 from voting.appkeys import REDIS, SETTINGS
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError, download, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 
 from . import composite
@@ -102,14 +100,6 @@ async def export_csv(request: web.Request) -> web.Response:
     columns = [c for c in COMPOSITE_HEADERS if c in shown]
     return download(csv_bytes(shown[columns].rename(columns=COMPOSITE_HEADERS)), "text/csv; charset=utf-8",
                     f"{meeting.title}-综合考评.csv", "composite")
-
-
-def download(body: bytes, content_type: str, filename: str, ascii_stem: str) -> web.Response:
-    """An attachment with its Chinese name (RFC 6266), and an ASCII one for old clients."""
-    ascii_name = f"{ascii_stem}." + filename.rsplit(".", 1)[1]
-    return web.Response(body=body, headers={
-        "Content-Type": content_type,
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"})
 
 
 def setup_routes(app: web.Application) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
+from voting.store.keys import meeting_keys
+
 from . import keys
 
 BIND_LUA = (Path(__file__).parent / "lua" / "bind.lua").read_text()
@@ -25,7 +27,8 @@ def _index(openid: str) -> str:
 
 
 def _keys(mid: str) -> list[str]:
-    tag = "{m:%s}" % mid
+    """Under the meeting's hash tag: deleted with the meeting, and one Cluster slot for bind.lua."""
+    tag = meeting_keys(mid).tag
     return [f"{tag}:wx:bound", f"{tag}:wx:accounts", f"{tag}:wx:pending"]
 
 

@@ -40,7 +40,7 @@ _shuffle = random.SystemRandom().shuffle
 
 
 def snapshot_key(mid: str) -> str:
-    return "{m:%s}:feedback" % mid
+    return f"{meeting_keys(mid).tag}:feedback"
 
 
 

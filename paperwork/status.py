@@ -12,6 +12,8 @@ import time
 
 import redis.asyncio as aioredis
 
+from voting.store.keys import meeting_keys
+
 KINDS = {"report": "述职报告", "rectification": "整改清单"}
 SUBMITTED = "submitted"
 STATUSES = (SUBMITTED, "returned")
@@ -20,7 +22,7 @@ STATUSES = (SUBMITTED, "returned")
 def key(mid: str, kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown paperwork kind {kind!r} (one of {', '.join(KINDS)})")
-    return "{m:%s}:paper:%s" % (mid, kind)
+    return f"{meeting_keys(mid).tag}:paper:{kind}"
 
 
 async def set_status(redis: aioredis.Redis, mid: str, kind: str, sid: str, status: str,

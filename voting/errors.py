@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from urllib.parse import quote
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -43,6 +44,14 @@ def json_response(data, status: int = 200) -> web.Response:
 
 def error_response(status: int, message: str, **extra) -> web.Response:
     return json_response({"error": message, **extra}, status=status)
+
+
+def download(body: bytes, content_type: str, filename: str, ascii_stem: str) -> web.Response:
+    """An attachment with its Chinese name (RFC 6266 `filename*`) and an ASCII one for old clients."""
+    ascii_name = f"{ascii_stem}." + filename.rsplit(".", 1)[1]
+    return web.Response(body=body, headers={
+        "Content-Type": content_type,
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"})
 
 
 def _wants_json(request: web.Request) -> bool:

@@ -16,7 +16,7 @@ from scoring import export
 
 from .. import results
 from ..appkeys import REDIS, SCRIPTS, SETTINGS
-from ..errors import ApiError, json_response, read_json
+from ..errors import ApiError, download, json_response, read_json
 from ..join_qr import join_qr
 from ..meetings import Meeting, create_meeting, list_meetings, load_meeting
 from ..room import screen_pages
@@ -154,13 +154,6 @@ async def audit(request: web.Request) -> web.Response:
                           "log_entries": await redis.xlen(meeting_keys(meeting.id).log)})
 
 
-def _download(body: bytes, content_type: str, filename: str) -> web.Response:
-    return web.Response(body=body, headers={
-        "Content-Type": content_type,
-        "Content-Disposition": f"attachment; filename=\"results.{filename.rsplit('.', 1)[1]}\"; "
-                               f"filename*=UTF-8''{quote(filename)}"})
-
-
 async def paperwork(redis: aioredis.Redis, mid: str) -> tuple[dict, pd.DataFrame]:
     """What the secretaries' paperwork (written by paperwork/, met here in Redis only) adds to 002 附件2: 填表部门,
     填表人 (the organizer's defaults when this meeting has none), 考核时间、地点, 参会人员, and every 整改清单 item
@@ -186,14 +179,14 @@ async def export_xlsx(request: web.Request) -> web.Response:
                                    comments=await results.comments(request.app[REDIS], meeting.id),
                                    rules=rules, findings=scoring.check_quotas(graded, rules),
                                    info={**info, "title": meeting.title}, rectification=rectification)
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"{meeting.title}-评议结果.xlsx")
+    return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"{meeting.title}-评议结果.xlsx", "results")
 
 
 async def export_csv(request: web.Request) -> web.Response:
     meeting, rules, graded = await _graded(request)
-    return _download(export.results_csv(graded, meta=results.meta_frame(meeting), rules=rules),
-                     "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv")
+    return download(export.results_csv(graded, meta=results.meta_frame(meeting), rules=rules),
+                    "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv", "results")
 
 
 async def release_results(app: web.Application, meeting: Meeting, released: bool = True) -> None:
