@@ -6,7 +6,6 @@ GET  /api/admin/assessment/combine.csv?up=ID&down=ID   the result as the results
 """
 from __future__ import annotations
 
-import math
 import pandas as pd
 from aiohttp import web
 
@@ -15,6 +14,7 @@ from scoring import export
 from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError, download, json_response, read_json
 from voting.meetings import Meeting, load_meeting
+from voting.results import json_safe
 
 from . import combine
 
@@ -23,12 +23,6 @@ def _meeting_json(meeting: Meeting) -> dict:
     return {"id": meeting.id, "title": meeting.title, "preset": meeting.preset,
             "direction": meeting.direction,
             "secretaries": [{"id": s["id"], "name": s["name"], "org": s.get("org", "")} for s in meeting.secretaries]}
-
-
-def _clean(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 async def _meetings(request: web.Request, up, down) -> tuple[Meeting, Meeting]:
@@ -44,7 +38,7 @@ async def state(request: web.Request, up: Meeting, down: Meeting, pairs, require
     result, people, rules, notes = await combine.combined(request.app[REDIS], up, down, pairs, require_both)
     rows = []
     for person, row in zip(people, result.to_dict("records")):
-        item = {**person, **{k: _clean(v) for k, v in row.items() if k != "secretary"}}
+        item = {**person, **{k: json_safe(v) for k, v in row.items() if k != "secretary"}}
         item.update(mean_text=scoring.mean_text(row["mean"], rules), up_mean_text=scoring.mean_text(row["up_mean"], rules),
                     down_mean_text=scoring.mean_text(row["down_mean"], rules),
                     low_share_text=scoring.share_text(row["low_share"], rules))

@@ -69,12 +69,12 @@ async def graded(redis: aioredis.Redis, meeting: Meeting, enforce_quota: bool = 
                  enforce_quota)
 
 
-def _clean(value):
+def json_safe(value):
     """JSON-safe, unrounded: a mean of 8.99995 is 较好 and must not read as 9.0 (004 §五(四))."""
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if hasattr(value, "item"):           # numpy scalar
-        return _clean(value.item())
+        return json_safe(value.item())
     return value
 
 
@@ -95,7 +95,7 @@ def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
         sec = info.get(row["secretary"], {})
         item = {"id": row["secretary"], "name": sec.get("name", ""), "org": sec.get("org", ""),
                 "method": sec.get("method", "")}
-        item.update({k: _clean(v) for k, v in row.items() if k != "secretary"})
+        item.update({k: json_safe(v) for k, v in row.items() if k != "secretary"})
         item.update(display(rules, item.get("mean"), item.get("low_share") if item.get("votes") else None))
         out.append(item)
     return out
