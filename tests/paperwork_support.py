@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 
 import docx
-
-from voting.app import create_app
 
 RECORD = ["一是带头落实“三会一课”制度，全年主持召开支部委员会12次、党员大会4次，讲授专题党课2次。",
           "二是推动党建与业务融合，围绕教学科研中心任务设立党员先锋岗3个，带动骨干教师参与课程改革。",
@@ -53,13 +50,3 @@ def token_of(link: str) -> str:
 
 def path_of(link: str) -> str:
     return link.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
-
-
-async def serve(aiohttp_server, settings):
-    """The service on a real free port with PUBLIC_URL pointing at it (WeChat's redirects and the browser come
-    back to it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return await aiohttp_server(create_app(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
-                                port=port)

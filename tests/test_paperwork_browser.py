@@ -6,20 +6,10 @@ import pytest
 from playwright.async_api import expect
 
 from .helpers import ADMIN_TOKEN, Api
-from .paperwork_support import PASSES, TOO_LONG, docx_bytes, serve
-from .test_pages_browser import PHONE, browser  # noqa: F401  (the fixture: Chromium, failing on any JS error)
+from .browser import PHONE, api, browser, site, start_site  # noqa: F401  (fixtures)
+from .paperwork_support import PASSES, TOO_LONG, docx_bytes
 
 LATER = (dt.date.today() + dt.timedelta(days=60)).isoformat()
-
-
-@pytest.fixture
-async def site(aiohttp_server, settings):
-    return await serve(aiohttp_server, settings)
-
-
-@pytest.fixture
-async def api(aiohttp_client, site):
-    return Api(await aiohttp_client(site))
 
 
 async def paperwork(api, m) -> dict:

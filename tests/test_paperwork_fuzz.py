@@ -5,12 +5,12 @@ import re
 
 import pytest
 from aiohttp import ClientSession
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import strategies as st
 
 from voting.app import create_app
 from .helpers import ADMIN_TOKEN
 from .paperwork_support import docx_bytes, PASSES
-from .test_fuzz import CONTENT_TYPES, json_values, send, served_without_crashes, texts
+from .test_fuzz import CONTENT_TYPES, json_values, never_5xx, served_without_crashes, texts
 
 MINE = re.compile(r"paper|reports|composite|assessment")
 FIELDS = ["text", "action", "problem_0", "measure_0", "deadline_0", "done_0", "problem_7", "department", "filler",
@@ -95,16 +95,6 @@ def test_random_requests_to_the_paperwork_routes_never_get_a_5xx(server, redis_s
     ids, token, key = server.call(prepare())
     queries = [b"", b"?t=x.y", b"?k=" + key.encode(), b"?k=%E4%B8%AD", f"?up={ids[2]}&down={ids[0]}".encode(),
                f"?up={ids[0]}&down={ids[2]}".encode(), b"?up=x&down=y", b"?" + token.encode()]
-    seen = []
-
-    @hsettings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-    @given(requests(routes, ids + ["nosuchmeeting", "%00"], ["s1", "s2", "s9", "..", "%E5%BC%A0"], queries))
-    def check(request):
-        method, path, headers, body = request
-        redis_sync.delete(*redis_sync.keys("voting:admin-guesses:*") or ["-"])
-        status = send(server.port, method, path, headers, body)
-        seen.append(status)
-        assert status < 500, (method, path, headers, body[:200])
-
-    check()
+    seen = never_5xx(server, redis_sync, requests(routes, ids + ["nosuchmeeting", "%00"],
+                                                  ["s1", "s2", "s9", "..", "%E5%BC%A0"], queries), 500)
     assert {200, 303, 400, 403, 404, 409} <= set(seen), sorted(set(seen))     # past the checks, into the stores

@@ -8,7 +8,8 @@ import aiohttp
 import pytest
 
 from .helpers import Api
-from .paperwork_support import PASSES, serve
+from .browser import api, start_site  # noqa: F401  (fixtures)
+from .paperwork_support import PASSES
 
 ZHANG = "oZhangSan000000000000000001"
 STRANGER = "oStranger000000000000000002"
@@ -16,13 +17,10 @@ _clock = itertools.count(int(time.time()) - 50)
 
 
 @pytest.fixture
-async def site(aiohttp_server, wechat_settings):
-    return await serve(aiohttp_server, wechat_settings)
-
-
-@pytest.fixture
-async def api(aiohttp_client, site):
-    return Api(await aiohttp_client(site))
+async def site(start_site, wechat_settings):
+    """The service on a real port with the official account, PUBLIC_URL pointing at it: WeChat's redirects
+    come back to it."""
+    return await start_site(wechat=wechat_settings.wechat)
 
 
 def phone_session():

@@ -4,7 +4,6 @@ encrypted with wechatpy's own crypto, a phone that follows WeChat's redirects wi
 import base64
 import itertools
 import json
-import socket
 import time
 
 import aiohttp
@@ -12,6 +11,7 @@ import pytest
 
 from voting.app import create_app
 
+from .browser import api, start_site  # noqa: F401  (fixtures)
 from .helpers import Api, ballot_id, voter
 
 PHONE = "oPhone00000000000000000001"
@@ -23,18 +23,10 @@ def voter_key(token: str) -> str:
 
 
 @pytest.fixture
-async def site(aiohttp_server, wechat_settings):
-    """The service on a real port, PUBLIC_URL pointing at it: WeChat's redirects come back to it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return await aiohttp_server(create_app(wechat_settings.with_(public_url=f"http://127.0.0.1:{port}",
-                                                                 port=port)), port=port)
-
-
-@pytest.fixture
-async def api(aiohttp_client, site):
-    return Api(await aiohttp_client(site))
+async def site(start_site, wechat_settings):
+    """The service on a real port with the official account, PUBLIC_URL pointing at it: WeChat's redirects
+    come back to it."""
+    return await start_site(wechat=wechat_settings.wechat)
 
 
 @pytest.fixture
