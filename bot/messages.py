@@ -80,6 +80,15 @@ class NewsReply:
 Reply = TextReply | NewsReply
 
 
+def reply_text(reply: Reply) -> str:
+    """A reply as the text of a customer-service message (客服消息), for a reply that missed WeChat's 5 s:
+    a link card becomes its title, description and link (WeChat shows a URL in a text as a link)."""
+    if isinstance(reply, TextReply):
+        return reply.content
+    a = reply.article
+    return "\n".join(part for part in (a.title, a.description, a.url) if part)
+
+
 def parse_xml(body: bytes) -> dict[str, str]:
     """The top-level fields of `<xml>...</xml>` (text of each child; nested elements give their text, usually
     empty). Raises BadMessage for anything that is not well-formed UTF-8 XML without DTD or entities."""

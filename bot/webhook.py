@@ -10,8 +10,9 @@ What happens to a push, in order; every refusal is a 4xx JSON error in Chinese a
 4. A push seen before (WeChat's retry) gets the stored reply; a new one with a (timestamp, nonce) already used
    is a replay (403); else it is claimed and app[WECHAT_HANDLER] runs once.
 5. The answer leaves within reply_deadline (WeChat waits 5 s): the reply (encrypted in safe mode), or
-   "success" when there is nothing to say or the handler is still running; it then finishes in the background
-   and its reply is stored for the retries, but not sent (the lead's outbox may send it as a 客服消息).
+   "success" when there is nothing to say or the handler is still running. "success" stops WeChat's retries,
+   so a handler that finishes later sends its reply through the outbox as a customer-service message (the
+   person has just written or scanned: inside the 48-hour window), once, keyed by the push.
 """
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from voting.errors import ApiError, read_body
 
 from .appkeys import WEBHOOK, WECHAT_CONFIG, WECHAT_HANDLER
 from .config import WeChatConfig
-from .messages import BadMessage, Incoming, incoming, parse_xml, render_reply
+from .messages import BadMessage, Incoming, Reply, incoming, parse_xml, render_reply, reply_text
+from .outbox.queue import Outgoing
+from .outbox.service import queue_messages
 from .replay import ReplayGuard
 from .signing import SafeMode, sign, valid
 
@@ -142,20 +145,23 @@ async def _answer(request: web.Request, hook: Webhook, message: Incoming, timest
         task = asyncio.create_task(_handle(request.app, hook, message))
         done, _ = await asyncio.wait({task}, timeout=max(deadline - loop.time(), 0))
         if done:
-            return task.result()
-        hook.tasks.add(task)
-        task.add_done_callback(hook.tasks.discard)
-        log.warning("wechat handler of a %s push still running at the reply deadline: answered success",
-                    message.event or message.msg_type)
+            return task.result()[1]
+        late = asyncio.create_task(_reply_late(request.app, message, task))
+        for running in (task, late):
+            hook.tasks.add(running)
+            running.add_done_callback(hook.tasks.discard)
+        log.warning("wechat handler of a %s push still running at the reply deadline: answered success, "
+                    "its reply will go out as a customer-service message", message.event or message.msg_type)
         return ""
     if answer is None:          # another request (the first try of this push) is still handling it
         answer = await hook.guard.wait(key, max(deadline - loop.time(), 0))
     return answer or ""
 
 
-async def _handle(app: web.Application, hook: Webhook, message: Incoming) -> str:
-    """Run the registered handler once and store its reply for WeChat's retries. A failing handler is a bug of
-    ours: logged with its traceback, answered "success" (at most once: a retry does not run it again)."""
+async def _handle(app: web.Application, hook: Webhook, message: Incoming) -> tuple[Reply | None, str]:
+    """Run the registered handler once and store its reply for WeChat's retries: (reply, its XML). A failing
+    handler is a bug of ours: logged with its traceback, answered "success" (at most once: a retry does not run
+    it again)."""
     try:
         reply = await app[WECHAT_HANDLER](app, message)
         reply_xml = render_reply(reply, message) if reply is not None else ""
@@ -163,9 +169,22 @@ async def _handle(app: web.Application, hook: Webhook, message: Incoming) -> str
         raise
     except Exception:
         log.exception("wechat handler failed on a %s push", message.event or message.msg_type)
-        reply_xml = ""
+        reply, reply_xml = None, ""
     await hook.guard.store(message.dedupe_key, reply_xml)
-    return reply_xml
+    return reply, reply_xml
+
+
+async def _reply_late(app: web.Application, message: Incoming, handling: asyncio.Task) -> None:
+    """The reply of a handler that missed the deadline, queued as a customer-service message."""
+    try:
+        reply, _ = await handling
+        if reply is not None:
+            await queue_messages(app, [Outgoing(key=f"late:{message.dedupe_key}", to=message.openid, kind="reply",
+                                                text=reply_text(reply), topic="消息回复")])
+    except asyncio.CancelledError:
+        raise
+    except Exception:       # Redis gone: the person asks again; the push itself was answered
+        log.exception("the late reply to a %s push could not be queued", message.event or message.msg_type)
 
 
 def setup_routes(app: web.Application) -> None:

@@ -10,6 +10,8 @@ from bot.appkeys import WECHAT_HANDLER
 from bot.messages import Article, NewsReply, TextReply
 from voting.app import create_app
 
+from .outbox_support import eventually
+
 
 class Recorder:
     """A handler that answers text with its content and a scan with a link, and remembers what it saw."""
@@ -219,6 +221,25 @@ async def test_slow_handler_is_answered_success_within_wechats_5_seconds(aiohttp
     assert (resp.status, await resp.text()) == (200, "success")
     assert 4.0 < elapsed < 5.0
     assert len(handler.seen) == 1
+
+
+async def test_a_reply_that_missed_the_deadline_still_reaches_the_person(aiohttp_client, wechat_settings, push,
+                                                                        wechat_standin):
+    """Review finding (issue 8): "success" stops WeChat's retries, so a reply finished after 4.5 s was stored for
+    retries that never came and the person who scanned saw nothing. It now goes out as a customer-service
+    message, once; a push retried after all still gets the stored reply and no second message."""
+    handler = Recorder(delay=5.0)
+    client = await webhook_client(aiohttp_client, wechat_settings, handler)
+    scan = push.scan("o-late", "m:abc")
+    resp = await push.post(client, scan, safe=True)
+    assert (resp.status, await resp.text()) == (200, "success")
+    await eventually(lambda: wechat_standin.delivered_to("o-late"))
+    [message] = wechat_standin.delivered_to("o-late")
+    assert message.text == "参加测评\n会议 m:abc\nhttp://voting.test/m/m:abc"
+    resp = await push.post(client, scan, safe=True)                 # a retry after all: the stored reply
+    assert push.open_reply(await resp.text(), safe=True)["Articles"]["item"]["Url"] == "http://voting.test/m/m:abc"
+    await asyncio.sleep(0.5)
+    assert len(wechat_standin.delivered_to("o-late")) == 1 and len(handler.seen) == 1
 
 
 async def test_failing_handler_answers_success_and_is_not_rerun_by_retries(aiohttp_client, wechat_settings, push,
