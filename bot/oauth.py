@@ -1,5 +1,5 @@
 """Who is this WeChat user, for pages opened inside WeChat: 网页授权 with `snsapi_base` (no consent screen, no
-extra tap). A page asks `current_user(request)`; when there is none it redirects to `login_url(...)`; WeChat
+extra tap). A page asks `current_user(request)`; when there is none it redirects through `login(...)`; WeChat
 sends the browser back to /wx/oauth with a single-use code, which becomes a signed cookie (`wxu`, 12 hours)
 holding the openid (and unionid when WeChat gives one), then the browser goes on to the page it wanted.
 
@@ -8,6 +8,12 @@ key of ours naming the page, kept in Redis for a meeting day (so that a link car
 or, for the link card of a scan, a self-contained signed state (`j<meeting>x<expiry>p|n s<tag>`) that names
 the meeting and proves the scan (p: presence, for 10 minutes), so a scan storm writes nothing for it. The
 code WeChat adds is single-use.
+
+Login CSRF (review finding): a callback URL with someone's unused code, forwarded to another person, would log
+that person in as the sender, and one WeChat account is one voter: the sender would then see and change the
+victim's ballot. So every authorization starts on our side (`/wx/enter` for a link card, the redirect of
+`require_user` for a page), which sets a random nonce cookie (`wxn`, only for /wx/oauth) and binds the state to
+it (`<state>z<tag of nonce and state>`); the callback takes a code only in the browser holding that nonce.
 """
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ from .errors import Category, WeChatError
 
 COOKIE = "wxu"
 COOKIE_TTL = 12 * 3600
+NONCE_COOKIE = "wxn"
+NONCE_TTL = 600            # WeChat's authorize page returns within seconds
+BIND_SEP = "z"             # not a hex digit: <state>z<16 hex> splits unambiguously
 STATE_TTL = 12 * 3600
 PRESENT_TTL = 600          # a scan proves presence for this long (the link card may be opened a bit later)
 _MEETING_STATE = re.compile(r"j([a-z0-9]{4,32})x([0-9a-f]{1,12})([pn])s([0-9a-f]{16})")
@@ -58,17 +67,32 @@ def read_meeting_state(app: web.Application, state: str) -> tuple[str, bool] | N
 
 
 def meeting_link(app: web.Application, mid: str, present: bool) -> str:
-    """The authorize link of a meeting's link card: back to /wx/join/<meeting> knowing the WeChat user."""
-    return app[WECHAT_API].oauth_url(app[SETTINGS].base_url + "/wx/oauth", meeting_state(app, mid, present))
+    """The link of a meeting's link card: /wx/enter, which starts the authorization in the phone's browser, then
+    back to /wx/join/<meeting> knowing the WeChat user."""
+    return f"{app[SETTINGS].base_url}/wx/enter?s={meeting_state(app, mid, present)}"
 
 
-async def login_url(app: web.Application, next_path: str) -> str:
-    """The authorize link that comes back to `next_path` (a path of this service) knowing the user."""
+def _bound(app: web.Application, state: str, nonce: str) -> str:
+    return app[SIGNER].tag(f"oauth-nonce:{nonce}:{state}", 16)
+
+
+def authorize(app: web.Application, state: str) -> web.HTTPFound:
+    """The redirect to WeChat's authorize page, its state bound to this browser by a nonce cookie."""
+    nonce = secrets.token_hex(16)
+    resp = web.HTTPFound(app[WECHAT_API].oauth_url(app[SETTINGS].base_url + "/wx/oauth",
+                                                   state + BIND_SEP + _bound(app, state, nonce)))
+    resp.set_cookie(NONCE_COOKIE, nonce, max_age=NONCE_TTL, httponly=True, samesite="Lax", path="/wx/oauth",
+                    secure=app[SETTINGS].base_url.startswith("https://"))
+    return resp
+
+
+async def login(app: web.Application, next_path: str) -> web.HTTPFound:
+    """The redirect through WeChat's authorize page that comes back to `next_path` (a path of this service)."""
     if not next_path.startswith("/") or next_path.startswith("//"):
         raise ValueError("next_path must be a path of this service")
     state = secrets.token_hex(16)
     await app[REDIS].set(_state_key(state), next_path, ex=STATE_TTL)
-    return app[WECHAT_API].oauth_url(app[SETTINGS].base_url + "/wx/oauth", state)
+    return authorize(app, state)
 
 
 def current_user(request: web.Request) -> WeChatUser | None:
@@ -85,14 +109,26 @@ async def require_user(request: web.Request) -> WeChatUser:
         return user
     if request.app[WECHAT_API].console:
         raise ApiError(403, "请在微信中打开此页面（本服务尚未接入微信公众号）")
-    raise web.HTTPFound(await login_url(request.app, request.path_qs))
+    raise await login(request.app, request.path_qs)
+
+
+async def enter(request: web.Request) -> web.Response:
+    """GET /wx/enter?s=<meeting state>: a meeting's link card, tapped; on to WeChat's authorize page."""
+    state = request.query.get("s", "")
+    if read_meeting_state(request.app, state) is None:
+        raise ApiError(400, "链接无效，请重新扫描会场大屏上的二维码")
+    raise authorize(request.app, state)
 
 
 async def callback(request: web.Request) -> web.Response:
     """GET /wx/oauth?code=&state=: WeChat's redirect after authorization."""
-    state, code = request.query.get("state", ""), request.query.get("code", "")
-    if not state.isascii() or not state.isalnum() or len(state) > 128:
+    bound, code = request.query.get("state", ""), request.query.get("code", "")
+    if not bound.isascii() or not bound.isalnum() or len(bound) > 128 or bound[-17:-16] != BIND_SEP:
         raise ApiError(400, "授权链接无效，请返回微信重新打开")
+    state, tag = bound[:-17], bound[-16:]
+    nonce = request.cookies.get(NONCE_COOKIE, "")
+    if not nonce or not hmac.compare_digest(tag, _bound(request.app, state, nonce)):
+        raise ApiError(403, "授权须在打开链接的同一微信中完成（授权链接不能转发他人使用），请返回微信重新打开")
     joining = read_meeting_state(request.app, state)
     if joining:
         next_path = f"/wx/join/{joining[0]}" + (f"?p={state}" if joining[1] else "")
@@ -109,6 +145,7 @@ async def callback(request: web.Request) -> web.Response:
             raise ApiError(503, "微信暂时无法完成授权，请稍后返回微信重新打开", retry_after=5) from None
         raise ApiError(403, "微信授权失败，请返回微信重新打开") from None
     resp = web.HTTPFound(next_path)
+    resp.del_cookie(NONCE_COOKIE, path="/wx/oauth")
     token = request.app[SIGNER].sign({"o": user.openid, "u": user.unionid or ""}, COOKIE_TTL)
     resp.set_cookie(COOKIE, token, max_age=COOKIE_TTL, httponly=True, samesite="Lax", path="/",
                     secure=request.app[SETTINGS].base_url.startswith("https://"))
@@ -116,4 +153,5 @@ async def callback(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/wx/enter", enter)
     app.router.add_get("/wx/oauth", callback)

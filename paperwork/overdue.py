@@ -6,18 +6,16 @@ The sweep is idempotent, so several processes sweeping together change nothing t
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 
 import redis.asyncio as aioredis
 from aiohttp import web
-from redis.exceptions import RedisError
 
 from voting.appkeys import REDIS
 from voting.errors import ApiError
 from voting.meetings import load_meeting
+from voting.store.background import Loop
 
 from . import documents, keys
 from .rectification import index_due, overdue
@@ -55,25 +53,14 @@ async def sweep(redis: aioredis.Redis, now: float | None = None) -> list[tuple[s
 
 
 async def sweeper_ctx(app: web.Application):
-    """cleanup_ctx: the sweep, in every process, until the app stops. Stopping is a flag as well as a cancel:
-    a cancel that lands inside a Redis command can come out of redis-py as a connection error, which the
-    loop would otherwise take for an outage and sleep on."""
-    stop = asyncio.Event()
+    """cleanup_ctx: the sweep, in every process, until the app stops (voting.store.background)."""
+    every = app.get(SWEEP_INTERVAL, SWEEP_EVERY)
 
-    async def loop():
-        while not stop.is_set():
-            try:
-                await sweep(app[REDIS])
-            except (RedisError, OSError, asyncio.TimeoutError) as e:    # Redis away: try again next time
-                if not stop.is_set():
-                    log.warning("paperwork overdue sweep skipped: %s", e)
-            except Exception:                  # a bug: say so, and keep sweeping
-                log.exception("paperwork overdue sweep failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), app.get(SWEEP_INTERVAL, SWEEP_EVERY))
+    async def step() -> float:
+        await sweep(app[REDIS])
+        return every
 
-    task = asyncio.create_task(loop())
+    loop = Loop("paperwork-overdue", step, log, "paperwork overdue sweep failed")
+    loop.start()
     yield
-    stop.set()
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    await loop.stop()

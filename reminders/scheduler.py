@@ -9,7 +9,6 @@ waits quietly and tries again (voting.store.outage logs the outage once).
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import time
@@ -18,13 +17,13 @@ from aiohttp import web
 
 from bot.bindings import bindings
 from bot.outbox.config import OutboxConfig
-from bot.outbox.pacing import Pacer
 from bot.outbox.queue import Outgoing
 from bot.outbox.quiet import quiet_until
 from bot.outbox.service import queue_messages
 from bot.appkeys import OUTBOX
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError
+from voting.store.background import Loop
 from paperwork.identity import entry_url
 from voting.meetings import load_meeting
 
@@ -49,36 +48,25 @@ class Scheduler:
     def __init__(self, app: web.Application, store: Reminders, config: ReminderConfig, outbox: OutboxConfig):
         self.app, self.store, self.config, self.outbox = app, store, config, outbox
         self.owner = secrets.token_hex(8)
-        self.stopping = False
-        self.pace = Pacer(log)
-        self._task: asyncio.Task | None = None
+        # an occurrence under way finishes (up to 10 s); one waiting on a hung Redis is cancelled
+        self.loop = Loop("reminder-scheduler", self.step, log, "reminder scheduler: an occurrence failed", grace=10)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="reminder-scheduler")
+        self.loop.start()
 
     async def stop(self) -> None:
-        self.stopping = True
-        self.pace.wake()
-        if self._task:                 # an occurrence finishes; one waiting on a hung Redis is cancelled
-            if not (await asyncio.wait({self._task}, timeout=10))[0]:
-                self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self.loop.stop()
 
     def notify(self) -> None:
-        self.pace.wake()
+        self.loop.wake()
 
-    async def run(self) -> None:
-        while not self.stopping:
-            try:
-                got = await self.store.claim(self.owner, self.outbox.lease)
-                if isinstance(got, dict):
-                    await self.occurrence(got)
-            except Exception as e:
-                await self.pace.failed(e, "reminder scheduler: an occurrence failed")
-                continue
-            self.pace.ok()
-            if not isinstance(got, dict):
-                await self.pace.sleep(min(got or self.config.poll, self.config.poll))
+    async def step(self) -> float:
+        """Deliver the next due occurrence (and look again at once), or wait until one is due."""
+        got = await self.store.claim(self.owner, self.outbox.lease)
+        if isinstance(got, dict):
+            await self.occurrence(got)
+            return 0
+        return min(got or self.config.poll, self.config.poll)
 
     async def occurrence(self, rec: dict) -> None:
         rid, now = rec["id"], time.time()

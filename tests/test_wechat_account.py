@@ -60,8 +60,8 @@ async def test_two_scans_and_the_mini_program_of_one_person_are_one_voter(api, p
     wechat_standin.use_phone(PHONE, unionid="union-1")
 
     card = (await scan(api, push, PHONE, qr["scene"]))["Articles"]["item"]
-    assert m["title"] in card["Title"] and card["Url"].startswith(wechat_standin.base_url + "/connect/oauth2/")
-    async with phone.get(card["Url"]) as resp:                  # authorize → /wx/oauth → /wx/join
+    assert m["title"] in card["Title"] and card["Url"].startswith(str(site.make_url("/wx/enter?s=")))
+    async with phone.get(card["Url"]) as resp:                  # /wx/enter → authorize → /wx/oauth → /wx/join
         assert resp.status == 200 and "请选择您的身份" in await resp.text()
         page = str(resp.url)
     present = page.split("p=")[1]
@@ -83,6 +83,34 @@ async def test_two_scans_and_the_mini_program_of_one_person_are_one_voter(api, p
     assert (await api.cast(m["id"], mini["token"], "s1", 7))["status"] == "revised"
     detail = await api.admin("GET", f"/api/admin/meetings/{m['id']}")
     assert detail["state"]["voted"] == 1 and detail["state"]["votes"]["s1"] == 1
+
+
+async def test_a_forwarded_oauth_callback_does_not_log_the_victim_in_as_the_sender(api, push, wechat_standin, site):
+    """Review finding (login CSRF): the sender stopped his own authorization before its last redirect and posted
+    the callback URL, with his unused code, to the meeting's group. Whoever opened it was logged in as him, and
+    one WeChat account is one voter: he then saw and could change their ballot. The callback now takes a code
+    only in the browser that started the authorization."""
+    m = await api.create_meeting(mode="batch", voter_groups=[])
+    await api.open(m["id"])
+    scene = (await api.admin("GET", f"/api/admin/meetings/{m['id']}/qr"))["scene"]
+    wechat_standin.use_phone("oSender00000000000000000001")
+    card = (await scan(api, push, "oSender00000000000000000001", scene))["Articles"]["item"]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as sender:
+        async with sender.get(card["Url"], allow_redirects=False) as resp:          # /wx/enter
+            authorize = resp.headers["Location"]
+        async with sender.get(authorize, allow_redirects=False) as resp:            # WeChat's authorize page
+            forwarded = resp.headers["Location"]                                    # /wx/oauth?code=…&state=…
+        assert "/wx/oauth?" in forwarded
+        wechat_standin.use_phone("oVictim00000000000000000001")
+        for victim_started_own in (False, True):
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as victim:
+                if victim_started_own:                 # a nonce cookie of her own does not fit his state
+                    await (await victim.get(card["Url"], allow_redirects=False)).release()
+                async with victim.get(forwarded) as resp:
+                    assert resp.status == 403 and "不能转发" in await resp.text()
+                assert "wxu" not in {c.key for c in victim.cookie_jar}
+        async with sender.get(forwarded) as resp:          # in his own browser the code still works, once
+            assert resp.status == 200 and str(resp.url).endswith(f"/m/{m['id']}")
 
 
 async def test_a_photo_of_the_screen_stops_working(api, push, wechat_settings):

@@ -15,10 +15,10 @@ import asyncio
 import logging
 import time
 
+from voting.store.background import Pacer
 from voting.store.outage import store_down
 
 from .config import OutboxConfig
-from .pacing import Pacer
 from .queue import Claim, Outbox
 from .quiet import quiet_until
 from .transport import Outcome, Transport
@@ -47,7 +47,7 @@ class Sender:
 
     async def stop(self) -> None:
         self.stopping = True
-        self.pace.wake()
+        self.pace.stop()
         if self._loop_task:            # a claim waiting on a hung Redis must not hold the shutdown up
             if not (await asyncio.wait({self._loop_task}, timeout=5))[0]:
                 self._loop_task.cancel()

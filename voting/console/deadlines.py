@@ -3,14 +3,13 @@ closed by the service itself.
 
 Closing is final, so the scheduled close must happen exactly once, whatever restarts and however many processes
 serve the meeting. The deadline lives in Redis: a hash per meeting (what closes, when, and a token) and one
-sorted set of due closes (`voting:deadlines`, member "<meeting id>|<token>"). Every process runs `run_deadlines`
-(a `cleanup_ctx` task): it picks due members and runs lua/deadline.lua "fire", which closes only if that token
+sorted set of due closes (`voting:deadlines`, member "<meeting id>|<token>"). Every process runs `deadline_ctx`'s
+loop: it picks due members and runs lua/deadline.lua "fire", which closes only if that token
 is still the meeting's current deadline and it is due by Redis's clock, and deletes it in the same step. A
 second process firing the same member gets "stale"; a deadline moved or cancelled meanwhile is never fired.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
@@ -23,6 +22,7 @@ from ..appkeys import REDIS, SCRIPTS, SETTINGS
 from ..clock import clock_text, parse_china_iso
 from ..errors import ApiError, json_response, read_json
 from ..meetings import load_meeting
+from ..store.background import Loop
 from ..store.keys import DEADLINES, meeting_keys
 
 log = logging.getLogger(__name__)
@@ -135,31 +135,19 @@ async def next_due_in(redis: aioredis.Redis) -> float | None:
     return (first[0][1] - await redis_now_ms(redis)) / 1000
 
 
-async def run_deadlines(app: web.Application):
-    poll, failing = app[SETTINGS].deadline_poll, False
-    # Not `while True`: a Redis call interrupted by the cancellation may swallow it, so the loop asks itself.
-    while not asyncio.current_task().cancelling():
-        try:
-            await fire_due(app)
-            due_in = await next_due_in(app[REDIS])
-            wait = poll if due_in is None else min(poll, max(0.01, due_in))
-            if failing:
-                log.info("deadline scheduler: Redis answers again")
-            failing = False
-        except asyncio.CancelledError:
-            raise
-        except Exception as e:            # Redis restarting: one line per outage, then try again
-            if not failing:
-                log.warning("deadline scheduler: %s; retrying", e)
-            failing, wait = True, 1.0
-        await asyncio.sleep(wait)
-
-
 async def deadline_ctx(app: web.Application):
-    task = asyncio.create_task(run_deadlines(app))
+    """cleanup_ctx: fire the due closes, in every process, until the app stops (voting.store.background)."""
+    poll = app[SETTINGS].deadline_poll
+
+    async def step() -> float:
+        await fire_due(app)
+        due_in = await next_due_in(app[REDIS])
+        return poll if due_in is None else min(poll, max(0.01, due_in))
+
+    loop = Loop("deadlines", step, log, "deadline scheduler: firing the due closes failed")
+    loop.start()
     yield
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    await loop.stop()
 
 
 def setup(app: web.Application) -> None:
