@@ -12,6 +12,8 @@ anonymous comments.
 - `GET /feedback/{mid}/{sid}`: that secretary's comments (问题和不足, 意见建议) in two separately shuffled lists,
   with no voter reference and no time (DESIGN.md §3). Only that secretary: with credentials, the OAuth openid
   (snsapi_base) must be one of their bound accounts; a signed `?t=` link (the printed one) also opens it.
+- `POST /api/admin/meetings/{id}/feedback/{sid}/link`: a new printed link; the old ones stop working (each link
+  carries the secretary's generation, `{m:ID}:feedback:links`), as the paperwork's personal links do.
 """
 from __future__ import annotations
 
@@ -89,10 +91,16 @@ def feedback_text(meeting: Meeting, snap: dict, link: str, extra: list[str] = ()
     return "\n".join([*lines, *extra])
 
 
-def page_url(request: web.Request, mid: str, sid: str, signed: bool) -> str:
-    url = f"{request.app[SETTINGS].base_url}/feedback/{mid}/{sid}"
-    if signed:
-        url += "?t=" + request.app[SIGNER].sign({"fm": mid, "fs": sid}, LINK_TTL)
+def links_key(mid: str) -> str:
+    """hash: sid -> generation of that secretary's printed link (a new one revokes the old)."""
+    return f"{meeting_keys(mid).tag}:feedback:links"
+
+
+def page_url(app: web.Application, mid: str, sid: str, generation: int | None = None) -> str:
+    """The page's link: plain (opened through the bound WeChat), or signed with the link's generation."""
+    url = f"{app[SETTINGS].base_url}/feedback/{mid}/{sid}"
+    if generation is not None:
+        url += "?t=" + app[SIGNER].sign({"fm": mid, "fs": sid, "fg": generation}, LINK_TTL)
     return url
 
 
@@ -106,6 +114,7 @@ async def feedback_api(request: web.Request) -> web.Response:
     bound, _ = await bindings(redis, meeting.id)
     kept = {sid: json.loads(v) for sid, v in (await redis.hgetall(snapshot_key(meeting.id))).items()}
     console = request.app[WECHAT_API].console
+    generations = {sid: int(g) for sid, g in (await redis.hgetall(links_key(meeting.id))).items()}
     items, unbound, no_result, snapshots = [], [], [], {}
     extra = [line(request.app, meeting.id) for line in request.app.get(FEEDBACK_LINES, [])]
     for row in rows:
@@ -120,9 +129,10 @@ async def feedback_api(request: web.Request) -> web.Response:
         snap["messaged"] = snap["messaged"] or bool(accounts)
         snapshots[sid] = json.dumps(snap, ensure_ascii=False)
         if not accounts:
-            unbound.append({"id": sid, "name": snap["name"], "print_url": page_url(request, meeting.id, sid, True)})
+            unbound.append({"id": sid, "name": snap["name"],
+                            "print_url": page_url(request.app, meeting.id, sid, generations.get(sid, 0))})
             continue
-        link = page_url(request, meeting.id, sid, signed=console)
+        link = page_url(request.app, meeting.id, sid, generations.get(sid, 0) if console else None)
         text = feedback_text(meeting, snap, link, extra)
         items += [Outgoing(key=f"fb:{meeting.id}:{sid}:{openid}", to=openid, kind="feedback", text=text,
                            meeting=meeting.id, meeting_title=meeting.title, secretary=sid, name=snap["name"],
@@ -138,16 +148,23 @@ async def feedback_api(request: web.Request) -> web.Response:
         "unbound": unbound, "no_result": no_result, "console": console})
 
 
-async def comments_page(request: web.Request) -> web.Response:
-    redis = request.app[REDIS]
-    meeting = await load_meeting(redis, request.match_info["mid"])
+async def _secretary(request: web.Request, meeting_part: str) -> tuple[Meeting, str]:
+    """The meeting and the secretary the path names (404 for either unknown)."""
+    meeting = await load_meeting(request.app[REDIS], request.match_info[meeting_part])
     sid = request.match_info["sid"]
     if sid not in meeting.names:
         raise ApiError(404, "本次会议没有这位述职书记")
+    return meeting, sid
+
+
+async def comments_page(request: web.Request) -> web.Response:
+    redis = request.app[REDIS]
+    meeting, sid = await _secretary(request, "mid")
     token = request.query.get("t")
     if token is not None:
         payload = request.app[SIGNER].unsign(token)
-        if not payload or payload.get("fm") != meeting.id or payload.get("fs") != sid:
+        if not payload or payload.get("fm") != meeting.id or payload.get("fs") != sid or \
+                payload.get("fg", 0) != int(await redis.hget(links_key(meeting.id), sid) or 0):
             raise ApiError(403, "链接无效或已过期，请向组织部门索取")
     else:
         user = await require_user(request)
@@ -168,6 +185,15 @@ async def comments_page(request: web.Request) -> web.Response:
     return response
 
 
+async def link_api(request: web.Request) -> web.Response:
+    """A new printed link for one secretary; the links printed before stop working (a lost or leaked sheet)."""
+    meeting, sid = await _secretary(request, "id")
+    generation = await request.app[REDIS].hincrby(links_key(meeting.id), sid, 1)
+    return json_response({"id": sid, "name": meeting.names[sid],
+                          "print_url": page_url(request.app, meeting.id, sid, generation)})
+
+
 def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/admin/meetings/{id}/feedback", feedback_api)
+    app.router.add_post("/api/admin/meetings/{id}/feedback/{sid}/link", link_api)
     app.router.add_get("/feedback/{mid}/{sid}", comments_page)

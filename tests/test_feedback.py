@@ -133,6 +133,22 @@ async def test_the_printed_link_opens_the_page_with_own_comments_only_shuffled_w
     assert other.status == 403
 
 
+async def test_a_leaked_printed_feedback_link_can_be_revoked(client):
+    """Review finding: the printed links of 反馈本人 lasted 90 days with no way to stop one that was lost or
+    leaked (the paperwork's personal links could be renewed). A new link now revokes the old ones."""
+    api = Api(client)
+    m = await assessed_meeting(api, {"s1": [9, 8, 7]}, PROBLEMS)
+    old = urlsplit([u for u in (await feedback(api, m["id"]))["unbound"] if u["id"] == "s1"][0]["print_url"])
+    assert (await client.get(f"{old.path}?{old.query}")).status == 200
+    renewed = await api.admin("POST", f"/api/admin/meetings/{m['id']}/feedback/s1/link")
+    new = urlsplit(renewed["print_url"])
+    assert (await client.get(f"{old.path}?{old.query}")).status == 403
+    assert (await client.get(f"{new.path}?{new.query}")).status == 200
+    again = urlsplit([u for u in (await feedback(api, m["id"]))["unbound"] if u["id"] == "s1"][0]["print_url"])
+    assert (await client.get(f"{again.path}?{again.query}")).status == 200        # the list shows the new one
+    assert (await api.admin("POST", f"/api/admin/meetings/{m['id']}/feedback/s9/link", status=404))["error"]
+
+
 async def test_inside_wechat_only_a_bound_account_of_that_secretary_opens_the_page(client, aredis, wechat_standin):
     api = Api(client)
     m = await assessed_meeting(api, {"s1": [9, 9], "s2": [8, 8]}, PROBLEMS)
