@@ -3,11 +3,13 @@ process): the template message used outside the 48-hour window, and the organize
 open and close voting by text (开启 N / 结束 N / 公布)."""
 from __future__ import annotations
 
+import json
+import re
 import secrets
 
 import redis.asyncio as aioredis
 
-KEY = "wechat:account"                     # hash: template_id
+KEY = "wechat:account"                     # hash: template_id, template_fields (JSON)
 ORGANIZERS = "wechat:organizers"           # set: the organizers' openids
 INVITE_TTL = 600
 
@@ -22,6 +24,24 @@ async def template_id(redis: aioredis.Redis) -> str:
 
 async def set_template_id(redis: aioredis.Redis, value: str) -> None:
     await redis.hset(KEY, "template_id", value)
+
+
+# What a template message says, in order: 事项, 会议, 内容 (bot/outbox/transport.py fills them). Templates added
+# before 2023 name their fields keyword1..3; templates of the 类目模板库 name them by type, e.g. thing1, thing2.
+TEMPLATE_ROLES = ("topic", "meeting", "summary")
+DEFAULT_FIELDS = {"topic": "keyword1", "meeting": "keyword2", "summary": "keyword3"}
+# WeChat's field names are a type and a number (thing1, time2, character_string3): letters, digits and _.
+FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+
+
+async def template_fields(redis: aioredis.Redis) -> dict[str, str]:
+    """{topic, meeting, summary} -> the template's field names; keyword1..3 until the organizer says otherwise."""
+    stored = await redis.hget(KEY, "template_fields")
+    return {**DEFAULT_FIELDS, **(json.loads(stored) if stored else {})}
+
+
+async def set_template_fields(redis: aioredis.Redis, fields: dict[str, str]) -> None:
+    await redis.hset(KEY, "template_fields", json.dumps({r: fields[r] for r in TEMPLATE_ROLES}))
 
 
 async def organizers(redis: aioredis.Redis) -> list[str]:

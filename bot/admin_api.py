@@ -15,7 +15,7 @@ from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, bindings, scenes
+from . import account, bindings, credentials, keys, scenes
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .messages import SCENE_PREFIX, Incoming, NewsReply
 from .qr import bind_qr, wechat_qr
@@ -86,30 +86,53 @@ async def binding_change(request: web.Request) -> web.Response:
     return json_response(await binding_state(request.app, meeting))
 
 
-async def account_view(request: web.Request) -> web.Response:
-    app, redis = request.app, request.app[REDIS]
-    config = app[WECHAT_CONFIG]
-    return json_response({
+async def account_state(app: web.Application) -> dict:
+    """What /admin/wechat shows and GET /api/admin/wechat answers."""
+    redis, config = app[REDIS], app[WECHAT_CONFIG]
+    refused = await redis.get(keys.plaintext_refused())
+    return {
         "mode": "console" if config.console else "wechat", "webhook": config.webhook,
         "safe_mode": config.safe_mode, "mini_program": config.mini_program,
-        "template_id": await account.template_id(redis),
+        "credentials": await credentials.status(app),
+        "plaintext_refused_at": int(refused) if refused else None,
+        "template_id": await account.template_id(redis), "template_fields": await account.template_fields(redis),
         "organizers": [{"account": bindings.mask(o), "ref": account_ref(app, o)}
-                       for o in await account.organizers(redis)]})
+                       for o in await account.organizers(redis)]}
+
+
+async def account_view(request: web.Request) -> web.Response:
+    return json_response(await account_state(request.app))
 
 
 async def account_change(request: web.Request) -> web.Response:
-    """POST {template_id?, remove_organizer?: ref}."""
+    """POST {template_id?, template_fields?: {topic, meeting, summary}, remove_organizer?: ref}."""
     body = await read_json(request, 4096)
     redis = request.app[REDIS]
-    if "template_id" in body:
-        value = body["template_id"]
-        if not isinstance(value, str) or not TEMPLATE_ID.fullmatch(value):
-            raise ApiError(400, "template_id 须为公众号后台“模板消息”中的模板 ID（字母、数字、- 和 _）")
+    value = body.get("template_id", "")
+    if not isinstance(value, str) or not TEMPLATE_ID.fullmatch(value):
+        raise ApiError(400, "template_id 须为公众号后台“模板消息”中的模板 ID（字母、数字、- 和 _）")
+    fields = _template_fields(body["template_fields"]) if "template_fields" in body else None
+    removed = _from_ref(request.app, body["remove_organizer"])[0] if "remove_organizer" in body else None
+    if "template_id" in body:           # checked all before storing any: a refused request changes nothing
         await account.set_template_id(redis, value)
-    if "remove_organizer" in body:
-        openid, _ = _from_ref(request.app, body["remove_organizer"])
-        await account.remove_organizer(redis, openid)
+    if fields:
+        await account.set_template_fields(redis, fields)
+    if removed:
+        await account.remove_organizer(redis, removed)
     return await account_view(request)
+
+
+def _template_fields(value) -> dict[str, str]:
+    if not isinstance(value, dict) or set(value) != set(account.TEMPLATE_ROLES):
+        raise ApiError(400, "template_fields 须为 {topic, meeting, summary}：事项、会议、内容三项在模板中的字段名")
+    for role, label in zip(account.TEMPLATE_ROLES, ("事项", "会议", "内容")):
+        name = value[role]
+        if not isinstance(name, str) or not account.FIELD_NAME.fullmatch(name):
+            raise ApiError(400, f"“{label}”的字段名须为模板详情中 {{{{ }}}} 里 .DATA 之前的部分，如 thing1、keyword1"
+                                "（字母开头，字母、数字或 _，至多 32 个字符）")
+    if len(set(value.values())) != 3:
+        raise ApiError(400, "事项、会议、内容须填三个不同的字段名")
+    return dict(value)
 
 
 async def organizer_invite(request: web.Request) -> web.Response:

@@ -15,6 +15,9 @@ from typing import Mapping
 API_BASE = "https://api.weixin.qq.com"      # where wechatpy would go; WECHAT_API_BASE replaces it
 OAUTH_BASE = "https://open.weixin.qq.com"   # the snsapi_base authorize page; WECHAT_OAUTH_BASE replaces it
 _BASE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+_MP_VERIFY = re.compile(r"MP_verify_([A-Za-z0-9]{1,64})\.txt")
+_VERIFY_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}\.txt")
+_VERIFY_CONTENT = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class WeChatConfig:
     mp_secret: str = ""
     api_base: str = API_BASE
     oauth_base: str = OAUTH_BASE
+    verify_files: tuple[tuple[str, str], ...] = ()   # WECHAT_VERIFY_FILES: (name, content) served at /<name>
     # Tuning (not from the environment; tests shorten them).
     timeout: float = 5.0         # one HTTP request to WeChat (connect and each read)
     attempts: int = 3            # tries of one call when WeChat answers -1 or the network fails
@@ -66,7 +70,8 @@ class WeChatConfig:
                      secret=get("WECHAT_SECRET"), mp_appid=get("WECHAT_MP_APPID"),
                      mp_secret=get("WECHAT_MP_SECRET"),
                      api_base=_base("WECHAT_API_BASE", get("WECHAT_API_BASE") or API_BASE),
-                     oauth_base=_base("WECHAT_OAUTH_BASE", get("WECHAT_OAUTH_BASE") or OAUTH_BASE), **tuning)
+                     oauth_base=_base("WECHAT_OAUTH_BASE", get("WECHAT_OAUTH_BASE") or OAUTH_BASE),
+                     verify_files=verify_files(get("WECHAT_VERIFY_FILES")), **tuning)
         if config.token and not re.fullmatch(r"[A-Za-z0-9]{3,32}", config.token):
             raise ValueError("WECHAT_TOKEN must be 3-32 letters or digits, as the official account's settings ask")
         if config.aes_key:
@@ -80,6 +85,22 @@ class WeChatConfig:
         if bool(config.mp_appid) != bool(config.mp_secret):
             raise ValueError("WECHAT_MP_APPID and WECHAT_MP_SECRET go together")
         return config
+
+
+def verify_files(value: str) -> tuple[tuple[str, str], ...]:
+    """WECHAT_VERIFY_FILES: comma-separated `MP_verify_<x>.txt` (served holding `<x>`, as the file the 公众平台
+    offers for download does) or `<name>.txt=<content>` for any other verification file. Setting the 网页授权域名
+    needs the file at the domain's root, and this service owns the root."""
+    files: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        name, _, content = (s.strip() for s in item.partition("="))
+        if not content and (m := _MP_VERIFY.fullmatch(name)):
+            content = m.group(1)
+        if not _VERIFY_NAME.fullmatch(name) or not _VERIFY_CONTENT.fullmatch(content):
+            raise ValueError("WECHAT_VERIFY_FILES must list MP_verify_<letters and digits>.txt, or "
+                             "<name>.txt=<content> (letters, digits, - and _; content up to 128 of them)")
+        files[name] = content
+    return tuple(files.items())
 
 
 def _base(name: str, value: str) -> str:

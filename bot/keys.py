@@ -19,6 +19,16 @@ def token_error(appid: str) -> str:
     return f"wechat:{appid}:token:error"
 
 
+def credentials(appid: str) -> str:
+    """string: the console's last check of the credentials (JSON), for a minute (bot/credentials.py)."""
+    return f"wechat:{appid}:credentials"
+
+
+def plaintext_refused() -> str:
+    """string: when WeChat last sent a correctly signed plaintext push to a service in safe mode (a day)."""
+    return "wechat:plaintext-refused"
+
+
 def nonce(timestamp: str, nonce_: str) -> str:
     """string: a webhook request's (timestamp, nonce) already accepted, kept for the replay window."""
     return f"wechat:nonce:{timestamp}:{nonce_}"

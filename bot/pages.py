@@ -11,9 +11,9 @@ from voting.errors import ApiError
 from voting.meetings import load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, bindings, scenes
-from .admin_api import account_ref
-from .appkeys import WECHAT_API, WECHAT_CONFIG
+from . import bindings, scenes
+from .admin_api import account_state
+from .appkeys import WECHAT_API
 from .handler import bind_reply
 from .oauth import require_user
 from .qr import bind_qr
@@ -21,12 +21,7 @@ from .qr import bind_qr
 
 @admin_page
 async def account_page(request: web.Request) -> web.Response:
-    redis, config = request.app[REDIS], request.app[WECHAT_CONFIG]
-    return aiohttp_jinja2.render_template("admin_wechat.html", request, {
-        "console": config.console, "webhook": config.webhook, "safe_mode": config.safe_mode,
-        "mini_program": config.mini_program, "template_id": await account.template_id(redis),
-        "organizers": [{"account": bindings.mask(o), "ref": account_ref(request.app, o)}
-                       for o in await account.organizers(redis)]})
+    return aiohttp_jinja2.render_template("admin_wechat.html", request, await account_state(request.app))
 
 
 @admin_page

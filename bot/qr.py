@@ -18,6 +18,7 @@ from voting.join_qr import h5_join_qr
 from voting.meetings import Meeting
 
 from . import scenes
+from .credentials import explain
 from .appkeys import WECHAT_API
 from .errors import WeChatError
 
@@ -41,7 +42,8 @@ async def wechat_qr(app: web.Application, scene: str, lifetime: int) -> dict:
 
 
 async def join_qr(app: web.Application, meeting: Meeting, code: str) -> dict:
-    """voting's JOIN_QR provider: the WeChat QR of the meeting scene, else the H5 join URL."""
+    """voting's JOIN_QR provider: the WeChat QR of the meeting scene, else the H5 join URL; when WeChat refused,
+    with `reason` (what the organizer should fix, bot/credentials.py)."""
     if app[WECHAT_API].console or meeting.finalized:
         return await h5_join_qr(app, meeting, code)
     period = app[SETTINGS].join_code_period
@@ -50,7 +52,7 @@ async def join_qr(app: web.Application, meeting: Meeting, code: str) -> dict:
         return {"kind": "wechat", **await wechat_qr(app, scenes.meeting_scene(meeting.id, code), lifetime)}
     except WeChatError as e:
         log.warning("wechat QR for meeting %s not made (%s): the screen shows the H5 join URL", meeting.id, e)
-        return await h5_join_qr(app, meeting, code)
+        return {**await h5_join_qr(app, meeting, code), "reason": explain(e)}
 
 
 def bind_fallback_url(app: web.Application, meeting: Meeting, sid: str) -> str:
@@ -61,7 +63,8 @@ def bind_fallback_url(app: web.Application, meeting: Meeting, sid: str) -> str:
 
 
 async def bind_qr(app: web.Application, meeting: Meeting, sid: str) -> dict:
-    """{scene, url (the H5 fallback), expires_at, qr_url (what to print: the WeChat QR when there is one)}."""
+    """{scene, url (the H5 fallback), expires_at, qr_url (what to print: the WeChat QR when there is one), kind,
+    reason (why it is the H5 link although the account has credentials)}."""
     scene = scenes.bind_scene(app[SIGNER], meeting.id, sid)
     fallback = bind_fallback_url(app, meeting, sid)
     out = {"scene": scene, "url": fallback, "expires_at": None, "qr_url": fallback, "kind": "h5"}
@@ -71,4 +74,5 @@ async def bind_qr(app: web.Application, meeting: Meeting, sid: str) -> dict:
             out.update(expires_at=qr["expires_at"], qr_url=qr["url"], kind="wechat")
         except WeChatError as e:
             log.warning("wechat binding QR for %s/%s not made (%s)", meeting.id, sid, e)
+            out["reason"] = explain(e)
     return out

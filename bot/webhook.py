@@ -4,7 +4,8 @@ What happens to a push, in order; every refusal is a 4xx JSON error in Chinese a
 1. No WECHAT_TOKEN: 404, the account is not configured here.
 2. Query: timestamp within ±replay_window of our clock (403), nonce, and `signature` (plaintext) or
    `msg_signature` (safe mode, encrypt_type=aes). With WECHAT_AES_KEY set, plaintext pushes are refused (403):
-   their body is not signed.
+   their body is not signed; one correctly signed says the account is in 明文模式 (logged as an error and shown
+   on /admin/wechat).
 3. Body at most max_body bytes (413), UTF-8 XML without DTD/entities (400), signature (403), decryption (400),
    required fields (400).
 4. A push seen before (WeChat's retry) gets the stored reply; a new one with a (timestamp, nonce) already used
@@ -26,6 +27,7 @@ from aiohttp import web
 from voting.appkeys import REDIS
 from voting.errors import ApiError, read_body
 
+from . import keys
 from .appkeys import WEBHOOK, WECHAT_CONFIG, WECHAT_HANDLER
 from .config import WeChatConfig
 from .messages import BadMessage, Incoming, Reply, incoming, parse_xml, render_reply, reply_text
@@ -57,6 +59,16 @@ class Webhook:
 def _refuse(request: web.Request, status: int, message: str) -> ApiError:
     log.warning("wechat webhook refused %s: %d %s", request.remote, status, message)
     return ApiError(status, message)
+
+
+async def _plaintext_in_safe_mode(request: web.Request) -> None:
+    """A plaintext push signed with our token while WECHAT_AES_KEY is set: the account is in 明文模式 and the
+    EncodingAESKey the 服务器配置 page shows anyway was copied into WECHAT_AES_KEY. Every push then fails; say so
+    in the log and on /admin/wechat (a push with a wrong signature says nothing: anyone can send one)."""
+    log.error("wechat webhook: WeChat sent a plaintext push but WECHAT_AES_KEY is set, so every push is refused. "
+              "If the account's 消息加解密方式 is 明文模式, unset WECHAT_AES_KEY (the 服务器配置 page shows an "
+              "EncodingAESKey even in 明文模式) or switch the account to 安全模式 and restart")
+    await request.app[REDIS].set(keys.plaintext_refused(), int(time.time()), ex=86400)
 
 
 def _configured(request: web.Request) -> WeChatConfig:
@@ -103,10 +115,11 @@ async def receive(request: web.Request) -> web.Response:
     if encrypted and not hook.safe:
         raise _refuse(request, 400, "本服务未配置消息加解密密钥（WECHAT_AES_KEY），无法解密安全模式消息")
     if not encrypted:
-        if hook.safe:
-            raise _refuse(request, 403, "本公众号已启用安全模式，不受理明文消息")
         if not valid(sign(config.token, timestamp, nonce), _param(request, "signature")):
             raise _refuse(request, 403, "签名校验失败")
+        if hook.safe:
+            await _plaintext_in_safe_mode(request)
+            raise _refuse(request, 403, "本公众号已启用安全模式，不受理明文消息")
     try:
         body = await read_body(request, config.max_body)
     except ApiError as e:

@@ -138,9 +138,13 @@ def served_without_crashes(app, caplog):
     assert crashes == [], [r.getMessage() for r in crashes]
 
 
+VERIFY_FILE = "MP_verify_FuzzRoute01.txt"     # WECHAT_VERIFY_FILES mounts a route at the root: fuzz it too
+
+
 @pytest.fixture
 def server(settings, redis_sync, caplog):
-    with served_without_crashes(create_app(settings), caplog) as srv:
+    with served_without_crashes(create_app(settings.with_(wechat={"WECHAT_VERIFY_FILES": VERIFY_FILE})),
+                                caplog) as srv:
         yield srv
 
 
@@ -148,6 +152,7 @@ def test_random_requests_to_every_route_never_get_a_5xx(server, redis_sync):
     app = server.app
     routes = sorted({(r.method, r.resource.canonical) for r in app.router.routes()
                      if r.method in ("GET", "POST", "PUT", "DELETE", "PATCH")})
+    assert ("GET", f"/{VERIFY_FILE}") in routes
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
     async def make_meetings():

@@ -15,7 +15,9 @@ Test controls (endpoint names are paths without the leading "/" and "cgi-bin/": 
   expire_token()              the current access_token answers 42001 from now on
   use_phone(openid, unionid)  who the "phone" is when it opens the OAuth page
   oauth_code(openid), mini_program_code(openid): a code as WeChat would hand to our page / wx.login
-  calls[endpoint], requests: what was asked; delivered, delivered_to(openid): messages WeChat accepted
+  add_template(id, thing1="thing", ...): a 类目模板 whose fields are checked (47003) like WeChat's
+  calls[endpoint], requests: what was asked; delivered, delivered_to(openid): messages WeChat accepted (a
+  template's field names and values: `Delivery.body["data"]`)
   env(): the WECHAT_* settings of a service pointed at this stand-in
 """
 from __future__ import annotations
@@ -40,7 +42,7 @@ ERRMSG = {
     43004: "require subscribe", 43101: "user refuse to accept the msg",
     44004: "empty content", 45008: "article size out of limit", 45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit", 45015: "response out of time limit or subscription is canceled",
-    45047: "out of response count limit", 47001: "data format error",
+    45047: "out of response count limit", 47001: "data format error", 40164: "invalid ip, not in whitelist",
 }
 TOKEN_TTL = 7200
 CODE_TTL = 300                # OAuth and wx.login codes live 5 minutes and are used once
@@ -57,8 +59,11 @@ class Delivery:
     body: dict         # the JSON WeChat received
 
 
-def _error(code: int) -> web.Response:
-    return web.json_response({"errcode": code, "errmsg": ERRMSG.get(code, "error")})
+def _error(code: int, request: web.Request | None = None) -> web.Response:
+    message = ERRMSG.get(code, "error")
+    if code == 40164 and request is not None:      # WeChat names the address it saw
+        message = f"invalid ip {request.remote} ipv6 ::ffff:{request.remote}, not in whitelist rid: standin"
+    return web.json_response({"errcode": code, "errmsg": message})
 
 
 def _with_unionid(entry: dict, answer: dict) -> web.Response:
@@ -78,7 +83,8 @@ class WeChatStandIn:
         self.calls: Counter[str] = Counter()
         self.requests: list[tuple[str, dict]] = []      # (endpoint, query parameters)
         self.delivered: list[Delivery] = []
-        self.template_ids = {"TPL-feedback", "TPL-reminder"}
+        self.template_ids = {"TPL-feedback", "TPL-reminder"}       # templates without field rules (keyword1..3)
+        self.templates: dict[str, dict[str, str]] = {}             # template id -> {field name: type}
         self.qrcodes: dict[str, dict] = {}              # url -> {ticket, scene, expires_at}
         self.phone_openid, self.phone_unionid = "o-phone-0001", None
         self._tokens: dict[str, float] = {}             # access_token -> expires (unix seconds)
@@ -126,6 +132,12 @@ class WeChatStandIn:
     def mini_program_code(self, openid: str, unionid: str | None = None) -> str:
         return self._new_code("mini", openid, unionid)
 
+    def add_template(self, template_id: str, **fields: str) -> None:
+        """A template of the 类目模板库: its fields by name and type, e.g. thing1="thing", time2="time". A send
+        must fill each field, and a `thing` takes 20 characters at most, without newlines (else 47003)."""
+        self.template_ids.add(template_id)
+        self.templates[template_id] = fields
+
     def delivered_to(self, openid: str) -> list[Delivery]:
         return [d for d in self.delivered if d.to == openid]
 
@@ -153,9 +165,9 @@ class WeChatStandIn:
         if wait:
             await asyncio.sleep(wait)
         if self._forced[endpoint]:
-            return _error(self._forced[endpoint].popleft())
+            return _error(self._forced[endpoint].popleft(), request)
         if endpoint in self._always:
-            return _error(self._always[endpoint])
+            return _error(self._always[endpoint], request)
         return await handler(request)
 
     def _token_error(self, request: web.Request) -> web.Response | None:
@@ -302,6 +314,11 @@ class WeChatStandIn:
         if not isinstance(fields, dict) or not all(isinstance(v, dict) and isinstance(v.get("value"), str)
                                                    for v in fields.values()):
             return _error(47001)
+        for name, kind in self.templates.get(data["template_id"], {}).items():
+            value = fields.get(name, {}).get("value", "")
+            if not value or (kind == "thing" and (len(value) > 20 or "\n" in value)):
+                return web.json_response({"errcode": 47003, "errmsg": f"argument invalid! data.{name}.value "
+                                          + ("is empty" if not value else "invalid") + " rid: standin"})
         text = " | ".join(v["value"] for v in fields.values())
         self.delivered.append(Delivery(data["touser"], "template", text, data))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.delivered)})

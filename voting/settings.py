@@ -10,7 +10,7 @@ from pathlib import Path
 FSYNC_POLICIES = ("always", "everysec", "no")
 # DESIGN.md §4: the official account, the mini-program, and where WeChat is reached (tests: a local stand-in).
 WECHAT_ENV = ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_MP_APPID",
-              "WECHAT_MP_SECRET", "WECHAT_API_BASE", "WECHAT_OAUTH_BASE")
+              "WECHAT_MP_SECRET", "WECHAT_API_BASE", "WECHAT_OAUTH_BASE", "WECHAT_VERIFY_FILES")
 
 
 @dataclass(frozen=True)

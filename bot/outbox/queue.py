@@ -46,8 +46,9 @@ class Outgoing:
     """One message to one WeChat account. `key` makes enqueueing idempotent: the same key is the same message.
 
     `text` is what a customer-service message (and the console) shows. A template message, used outside the
-    48-hour window, carries three short keywords (at most 20 characters each, as WeChat cuts them): `topic`
-    (事项), the meeting's title (会议) and `summary` (内容), and links to `url` for the whole text."""
+    48-hour window, carries three short fields (at most 20 characters each: a 类目模板's `thing` refuses more):
+    `topic` (事项), the meeting's title (会议) and `summary` (内容, after the secretary's `name` when the message
+    is for one), and links to `url` for the whole text."""
     key: str
     to: str                   # openid
     kind: str                 # feedback | reminder | confirmation | ...

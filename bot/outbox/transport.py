@@ -26,8 +26,9 @@ from .config import OutboxConfig
 from .queue import Claim, Outbox
 
 log = logging.getLogger("bot.outbox")
-KEYWORD_MAX = 20            # 模板消息: WeChat cuts each keyword's value at 20 characters
+KEYWORD_MAX = 20            # 模板消息: a `thing` field takes 20 characters at most (47003 beyond), no newlines
 MINUTE_QUOTA = 45011        # api minute-quota reach limit
+ARGUMENT_INVALID = 47003    # a template field the template lacks, or a value its type refuses
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,17 @@ def clip(text: str, limit: int = KEYWORD_MAX) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def template_data(msg: dict) -> dict[str, str]:
-    """keyword1 事项, keyword2 会议, keyword3 内容 (the template the organizer configures has these three)."""
-    return {"keyword1": clip(msg.get("topic") or "述职评议通知"),
-            "keyword2": clip(msg.get("meeting_title") or "—"),
-            "keyword3": clip(msg.get("summary") or msg.get("text") or "—")}
+def template_data(msg: dict, fields: dict[str, str] = account.DEFAULT_FIELDS) -> dict[str, str]:
+    """事项, 会议, 内容 under the template's own field names (`account.template_fields`: keyword1..3, or e.g.
+    thing1..3 of a 类目模板), each cut to 20 characters: the 类目模板库's `thing` fields refuse longer values
+    (47003) instead of cutting them. A message for a secretary names them in 内容, so that one person bound
+    for two secretaries can tell the messages apart."""
+    summary = msg.get("summary") or msg.get("text") or "—"
+    if msg.get("secretary") and msg.get("name") and msg["name"] not in summary:
+        summary = f"{msg['name']}：{summary}"
+    return {fields["topic"]: clip(msg.get("topic") or "述职评议通知"),
+            fields["meeting"]: clip(msg.get("meeting_title") or "—"),
+            fields["summary"]: clip(summary)}
 
 
 SKIP_REASONS = {43004: "对方未关注公众号（43004），无法发送", 43101: "对方已拒收公众号消息（43101）"}
@@ -91,7 +98,8 @@ class Transport:
             if channel == "custom":
                 await self.api.send_text(msg["to"], msg["text"])
             else:
-                await self.api.send_template(msg["to"], template, template_data(msg), url=msg.get("url") or None)
+                data = template_data(msg, await account.template_fields(self.redis))
+                await self.api.send_template(msg["to"], template, data, url=msg.get("url") or None)
         except WeChatError as e:
             return self._judge(e, claim)
         return Outcome("sent")
@@ -119,4 +127,7 @@ class Transport:
             return Outcome("failed", f"微信拒绝了 access_token（{what}，已刷新并重试一次）：请检查公众号配置后重发")
         if e.code == 40037:
             return Outcome("failed", "模板 ID 无效（40037）：请在管理后台“微信公众号”页面核对后重发")
+        if e.code == ARGUMENT_INVALID:
+            return Outcome("failed", f"模板字段与所选模板不符（47003：{e.message}）：请在管理后台“微信公众号”页面"
+                                     "核对三个字段名后重发")
         return Outcome("failed", f"微信拒绝发送：{e}")
