@@ -5,7 +5,8 @@
   one account is one voter however often it scans.
 - Scanning a secretary's binding QR: binds the account to that secretary (bindings.py) and says so by name.
 - Scanning the organizer's one-time QR: the account becomes an organizer (account.py).
-- Text: the commands of commands.py; anything else gets a short help, never silence.
+- Text: the commands of commands.py; anything else, and a scan of a QR that is not (or no longer) ours, gets a
+  short help, never silence.
 Every push also renews the 48-hour window in which customer-service messages may reach the person.
 """
 from __future__ import annotations
@@ -24,6 +25,11 @@ from .links import meeting_card
 from .messages import Incoming, Reply, TextReply
 
 log = logging.getLogger(__name__)
+WELCOME = "欢迎关注！本公众号用于党组织书记抓基层党建述职评议。\n"
+INVALID_QR = "该二维码无效或不是本公众号的评议二维码，请扫描会场大屏或组织部门提供的二维码。\n"
+# Events a person triggers and then waits for an answer to (a scan of a QR that is not ours, a menu click):
+# docs/wechat.md "anything else: a short help, never silence". A view (a menu link) leaves the chat anyway.
+ASKING = frozenset({"scan", "click", "scancode_waitmsg"})
 
 async def handle(app: web.Application, incoming: Incoming) -> Reply | None:
     """The reply; the small writes an answer needs (the 48-hour window, the last meeting) go in one round
@@ -40,9 +46,12 @@ async def _reply(app: web.Application, incoming: Incoming, writes: Pipeline) -> 
         scene = scenes.parse(incoming.scene)
         if scene is not None:
             return await on_scene(app, incoming.openid, scene, writes)
+        unknown = INVALID_QR if incoming.scene or incoming.event == "scan" else ""
         if incoming.event == "subscribe":
-            return TextReply("欢迎关注！本公众号用于党组织书记抓基层党建述职评议。\n" + commands.HELP)
-        return None                      # unsubscribe, menu clicks, location reports: nothing to say
+            return TextReply(unknown + WELCOME + commands.HELP)
+        if unknown or incoming.event in ASKING:
+            return TextReply((unknown or "未能识别您的操作。") + commands.HELP)
+        return None                      # unsubscribe, location reports, sending reports: nobody is waiting
     if incoming.msg_type == "text":
         return await commands.answer(app, incoming.openid, incoming.content or "", writes)
     return TextReply(commands.SHORT_HELP)

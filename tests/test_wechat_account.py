@@ -248,3 +248,20 @@ async def test_the_result_command_says_nothing_while_that_secretary_is_still_bei
     assert "测评尚未结束" in answer and "9" not in answer.split("：", 1)[1]
     await api.close(m["id"])
     assert "评议等次 好" in await say(api, push, "oZhangSan", "结果")
+
+
+async def test_a_scan_of_an_unknown_or_malformed_scene_gets_help_not_silence(api, push):
+    """Review finding: a binding scene without its tag, a 5,000-character scene, a scan without a scene or a menu
+    click got "success" (nothing shown); docs/wechat.md promises a short help, never silence."""
+    m = await api.create_meeting()
+    for scene in (f"b:{m['id']}:s1", "x" * 5000, "", f"m:{m['id']}:12:34", "ticket-of-another-campaign"):
+        reply = await scan(api, push, "oStranger", scene)
+        assert reply is not None and "二维码无效" in reply["Content"] and "测评" in reply["Content"], scene
+    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(_clock)),
+                           safe=True)
+    welcome = push.open_reply(await resp.text(), safe=True)["Content"]
+    assert "二维码无效" in welcome and "欢迎关注" in welcome
+    resp = await push.post(api.client, push.click("oStranger", "V1001_TODAY"), safe=True)
+    assert "帮助" in push.open_reply(await resp.text(), safe=True)["Content"]
+    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(_clock)), safe=True)
+    assert "二维码无效" not in push.open_reply(await resp.text(), safe=True)["Content"]
