@@ -13,7 +13,8 @@ from redis.asyncio.client import Pipeline
 from voting.appkeys import REDIS
 from voting.console.admin import change_window, release_results
 from voting.errors import ApiError
-from voting.meetings import Meeting, list_meetings, load_meeting
+from voting.meetings import Meeting, load_meeting
+from voting.store.keys import meeting_keys
 
 from . import account, bindings, keys
 from .links import last_meeting, meeting_card
@@ -70,15 +71,6 @@ async def own_results(app: web.Application, openid: str) -> str:
     return "\n\n".join(lines) or "您的微信尚未绑定述职书记。请扫描组织部门提供的个人绑定二维码。"
 
 
-async def _target(app: web.Application, openid: str) -> Meeting | None:
-    """The organizer's meeting: the one they scanned last, else the newest."""
-    meeting = await last_meeting(app, openid)
-    if meeting is None:
-        newest = await list_meetings(app[REDIS], limit=1)
-        meeting = await load_meeting(app[REDIS], newest[0]["id"]) if newest else None
-    return meeting
-
-
 async def organizer_command(app: web.Application, openid: str, words: str) -> str:
     redis = app[REDIS]
     if words == "取消":
@@ -93,9 +85,12 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
             return await _execute(app, await load_meeting(redis, action["mid"]), action)
         except ApiError as e:
             return f"未执行：{e.message}"
-    meeting = await _target(app, openid)
+    # The meeting the organizer scanned last, as the help says; never a guess such as the newest meeting (review
+    # finding: "开启 1" from an organizer who had scanned nothing opened a window of a meeting they never saw).
+    meeting = await last_meeting(app, openid)
     if meeting is None:
-        return "还没有评议会议。"
+        return ("请先扫描要操作的会议的二维码（会场大屏上的，或管理后台该会议的二维码），"
+                "再发送指令；指令作用于您最近扫码的会议。")
     if words in ("公布", "公布结果"):
         action, what = {"do": "release", "mid": meeting.id, "sid": ""}, "在大屏公布评议结果"
     elif words == "结束全部":
@@ -108,8 +103,39 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
         s = meeting.secretaries[n - 1]
         action = {"do": "open" if verb == "开启" else "close", "mid": meeting.id, "sid": s["id"]}
         what = f"{verb}第 {n} 位 {s['name']} 的测评" + ("（结束后不能再开启）" if verb == "结束" else "")
+    refusal = await _refusal(app, meeting, action)
+    if refusal:
+        return f"《{meeting.title}》：{refusal}"
     await redis.set(_confirm_key(openid), json.dumps(action), ex=CONFIRM_TTL)
     return f"《{meeting.title}》：确认{what}？请在 2 分钟内回复“确认”执行，回复“取消”放弃。"
+
+
+async def _refusal(app: web.Application, meeting: Meeting, action: dict) -> str:
+    """Why the action cannot be done now ("" when it can), said before asking for 确认 rather than after it
+    (review finding). The window script checks again when it runs (lua/window.lua): this is only the early word."""
+    if action["do"] == "release":
+        return "评议结果已在大屏公布，无需重复公布。" if meeting.released else ""
+    if meeting.finalized:
+        return "本次会议已归档，不能再开启或结束测评。"
+    k = meeting_keys(meeting.id)
+    async with app[REDIS].pipeline(transaction=False) as pipe:
+        opened, closed = await pipe.smembers(k.open).smembers(k.closed).execute()
+    sid = action["sid"]
+    name = meeting.names.get(sid, "")
+    if action["do"] == "close":
+        if not sid:
+            return "" if opened else "当前没有正在进行的测评。"
+        if sid in closed:
+            return f"{name} 的测评已结束。"
+        return "" if sid in opened else f"{name} 的测评尚未开启。"
+    if sid in closed:
+        return f"{name} 的测评已结束，不能重新开启。"
+    if sid in opened:
+        return f"{name} 的测评已在进行中。"
+    if meeting.mode == "sequential" and opened:      # 一述一评 (004 §六(三)): one secretary at a time
+        busy = next(s["name"] for s in meeting.secretaries if s["id"] in opened)
+        return f"一述一评：请先结束「{busy}」的测评，再开启下一位。"
+    return ""
 
 
 async def _execute(app: web.Application, meeting: Meeting, action: dict) -> str:

@@ -265,3 +265,34 @@ async def test_a_scan_of_an_unknown_or_malformed_scene_gets_help_not_silence(api
     assert "帮助" in push.open_reply(await resp.text(), safe=True)["Content"]
     resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(_clock)), safe=True)
     assert "二维码无效" not in push.open_reply(await resp.text(), safe=True)["Content"]
+
+
+async def test_organizer_commands_need_a_scanned_meeting_and_refuse_impossible_actions_at_once(api, push):
+    """Review finding: an organizer who had never scanned a meeting sent "开启 1" and it went to the newest meeting;
+    and "开启 N" of a closed secretary asked for 确认 before refusing."""
+    older = await api.create_meeting(mode="sequential")
+    newest = await api.create_meeting(mode="sequential")
+    invite = await api.admin("POST", "/api/admin/wechat/organizers")
+    await scan(api, push, "oOrganizer", invite["scene"])
+    assert "请先扫描" in await say(api, push, "oOrganizer", "开启 1")
+    assert "没有待确认" in await say(api, push, "oOrganizer", "确认")
+    for m in (older, newest):
+        assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["open"] == []
+
+    await scan(api, push, "oOrganizer", f"m:{older['id']}:{older['join_code']}")
+    assert "尚未开启" in await say(api, push, "oOrganizer", "结束 1")
+    assert "没有正在进行" in await say(api, push, "oOrganizer", "结束全部")
+    assert "确认开启第 1 位 张三" in await say(api, push, "oOrganizer", "开启 1")
+    assert "已开启 张三" in await say(api, push, "oOrganizer", "确认")
+    assert "已在进行中" in await say(api, push, "oOrganizer", "开启 1")
+    assert "请先结束「张三」" in await say(api, push, "oOrganizer", "开启 2")
+    await say(api, push, "oOrganizer", "结束 1")
+    assert "已结束" in await say(api, push, "oOrganizer", "确认")
+    for command in ("开启 1", "结束 1"):
+        answer = await say(api, push, "oOrganizer", command)
+        assert "已结束" in answer and "确认" not in answer, answer
+        assert "没有待确认" in await say(api, push, "oOrganizer", "确认")
+    await say(api, push, "oOrganizer", "公布")
+    await say(api, push, "oOrganizer", "确认")
+    assert "无需重复公布" in await say(api, push, "oOrganizer", "公布")
+    assert (await api.admin("GET", f"/api/admin/meetings/{newest['id']}"))["state"]["open"] == []
