@@ -15,7 +15,7 @@ from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, bindings, scenes
+from . import account, binding_notices, bindings, scenes
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .messages import SCENE_PREFIX, Incoming, NewsReply
 from .qr import bind_qr, wechat_qr
@@ -73,10 +73,12 @@ async def binding_change(request: web.Request) -> web.Response:
     action, redis = body.get("action"), request.app[REDIS]
     if sid not in meeting.names:
         raise ApiError(404, "本次会议没有这位述职书记")
-    if action == "confirm":
-        done = await bindings.confirm(redis, meeting.id, sid, openid)
-    elif action == "reject":
-        done = await bindings.reject(redis, meeting.id, sid, openid)
+    if action in ("confirm", "reject"):
+        decide = bindings.confirm if action == "confirm" else bindings.reject
+        asked = await decide(redis, meeting.id, sid, openid)
+        if asked is not None:                # the applicant was told "确认后生效": say what was decided
+            await binding_notices.tell_decision(request.app, meeting, asked, action == "confirm")
+        done = asked is not None
     elif action == "unbind":
         done = await bindings.unbind(redis, meeting.id, sid, openid)
     else:

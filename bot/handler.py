@@ -20,7 +20,7 @@ from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
-from . import account, activity, bindings, commands, scenes
+from . import account, activity, binding_notices, bindings, commands, scenes
 from .links import meeting_card
 from .messages import Incoming, Reply, TextReply
 
@@ -80,14 +80,14 @@ async def on_bind(app: web.Application, openid: str, meeting: Meeting, scene: sc
 
 async def bind_reply(app: web.Application, openid: str, meeting: Meeting, sid: str) -> TextReply:
     """Bind and say so by name (the scan, or the H5 binding page)."""
-    secretary = next(s for s in meeting.secretaries if s["id"] == sid)
-    who = secretary["name"] + (f"（{secretary['org']}）" if secretary["org"] else "")
+    who = binding_notices.who(meeting, sid)
     status, other = await bindings.bind(app[REDIS], meeting.id, sid, openid)
     if status == "bound":
         return TextReply(f"绑定成功：您的微信将接收 {who} 在《{meeting.title}》中的评议结果反馈和提醒。")
     if status == "already":
         return TextReply(f"您的微信已绑定为 {who}，无需重复绑定。")
     if status == "pending_second":
-        return TextReply(f"{who} 已绑定了另一个微信账号。您的绑定申请已提交组织部门确认，确认后生效。")
+        return TextReply(f"{who} 已绑定了另一个微信账号。您的绑定申请已提交组织部门确认，"
+                         "确认或不同意都会通过本公众号通知您。")
     return TextReply(f"您的微信已绑定本次会议的 {meeting.names.get(other, other)}。绑定为 {who} "
-                     "需组织部门确认，申请已提交。")
+                     "需组织部门确认，申请已提交，确认或不同意都会通过本公众号通知您。")

@@ -13,6 +13,7 @@ from voting.app import create_app
 
 from .browser import api, start_site  # noqa: F401  (fixtures)
 from .helpers import Api, ballot_id, voter
+from .outbox_support import eventually
 
 PHONE = "oPhone00000000000000000001"
 
@@ -296,3 +297,34 @@ async def test_organizer_commands_need_a_scanned_meeting_and_refuse_impossible_a
     await say(api, push, "oOrganizer", "确认")
     assert "无需重复公布" in await say(api, push, "oOrganizer", "公布")
     assert (await api.admin("GET", f"/api/admin/meetings/{newest['id']}"))["state"]["open"] == []
+
+
+async def test_the_applicant_of_a_binding_is_told_when_the_organizer_confirms_or_rejects(
+        api, push, wechat_standin):
+    """Review finding: a second account was told "确认后生效" and then nothing was sent when the organizer confirmed
+    or rejected; and 结果 before release promised a notice ("公布后将通知您") that releasing never sends."""
+    m = await api.create_meeting()
+    s1 = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    s2 = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s2/bind")
+    await scan(api, push, "oZhangSan", s1["scene"])
+    assert "通知您" in (await scan(api, push, "oZhangSanNewPhone", s1["scene"]))["Content"]
+    await scan(api, push, "oLiSi", s2["scene"])
+    await scan(api, push, "oNotLiSi", s2["scene"])
+    pending = (await api.admin("GET", f"/api/admin/meetings/{m['id']}/bindings"))["pending"]
+    refs = {p["name"]: p["ref"] for p in pending}
+    path = f"/api/admin/meetings/{m['id']}/bindings"
+    await api.admin("POST", path, json={"ref": refs["张三"], "action": "confirm"})
+    await api.admin("POST", path, json={"ref": refs["李四"], "action": "reject"})
+    await api.admin("POST", path, 409, json={"ref": refs["李四"], "action": "reject"})    # a second click
+
+    [confirmed] = await eventually(lambda: wechat_standin.delivered_to("oZhangSanNewPhone"))
+    assert "已确认" in confirmed.text and "张三（第一党支部）" in confirmed.text and m["title"] in confirmed.text
+    [rejected] = await eventually(lambda: wechat_standin.delivered_to("oNotLiSi"))
+    assert "未同意" in rejected.text and "李四" in rejected.text
+    outbox = await api.admin("GET", f"/api/admin/outbox?meeting={m['id']}")
+    assert sorted((x["kind"], x["secretary"]) for x in outbox["messages"]) == [("confirmation", "s1"),
+                                                                             ("confirmation", "s2")]
+    assert wechat_standin.delivered_to("oZhangSan") == wechat_standin.delivered_to("oLiSi") == []
+
+    answer = await say(api, push, "oZhangSanNewPhone", "结果")
+    assert "尚未公布" in answer and "将通知您" not in answer and "再次发送“结果”" in answer
