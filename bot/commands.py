@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 
 from aiohttp import web
 from redis.asyncio.client import Pipeline
 
-from voting.appkeys import REDIS
+from voting.appkeys import REDIS, SETTINGS
 from voting.console.admin import change_window, release_results
 from voting.errors import ApiError
+from voting.join import known_account
 from voting.meetings import Meeting, load_meeting
 from voting.store.keys import meeting_keys
 
 from . import account, bindings, keys
-from .links import last_meeting, meeting_card
+from .appkeys import WECHAT_API
+from .client import WeChatUser
+from .links import last_meeting, last_scan, meeting_card
+from .oauth import PRESENT_TTL, account_of
 from .messages import Reply, TextReply
 from .results_text import own_result
 
@@ -45,10 +50,7 @@ async def answer(app: web.Application, openid: str, text: str, writes: Pipeline)
     if words in ("帮助", "help", "?", "菜单", "指令"):
         return TextReply(HELP + (ORGANIZER_HELP if organizer else ""))
     if words in ("测评", "评议", "投票", "打分"):
-        meeting = await last_meeting(app, openid)
-        if meeting is None:
-            return TextReply("请扫描会场大屏上的二维码参加评议。")
-        return await meeting_card(app, openid, meeting, writes)
+        return await evaluate(app, openid, writes)
     if words in ("结果", "我的结果", "评议结果"):
         return TextReply(await own_results(app, openid))
     if words in ("确认", "取消") or _WINDOW.fullmatch(words) or words in ("结束全部", "公布", "公布结果"):
@@ -56,6 +58,29 @@ async def answer(app: web.Application, openid: str, text: str, writes: Pipeline)
             return TextReply("该指令仅限评议组织者使用。" + HELP)
         return TextReply(await organizer_command(app, openid, words))
     return TextReply(SHORT_HELP)
+
+
+async def evaluate(app: web.Application, openid: str, writes: Pipeline) -> Reply:
+    """测评: the card of the meeting scanned last. An open meeting admits a new account only with the presence a
+    scan proves, for 10 minutes (oauth.PRESENT_TTL): within them the card carries that scan's code; after them a
+    card would open on "链接已过期" for someone who never joined (review finding), so the answer says to scan the
+    screen again, unless the account joined before (it needs no presence). Without credentials the card is the
+    H5 page with the code, which takes only a current code."""
+    scanned = await last_scan(app, openid)
+    if scanned is None:
+        return TextReply("请扫描会场大屏上的二维码参加评议。")
+    meeting, code, at = scanned
+    if meeting.eligibility != "open" or meeting.finalized:
+        return await meeting_card(app, openid, meeting, writes, scanned_at=at)
+    fresh = bool(code) and time.time() - at < PRESENT_TTL
+    if fresh and app[WECHAT_API].console:
+        fresh = meeting.join_code_valid(code, app[SETTINGS].join_code_period)
+    if fresh:
+        return await meeting_card(app, openid, meeting, writes, code, scanned_at=at)
+    if not app[WECHAT_API].console and await known_account(app, meeting, account_of(WeChatUser(openid, None))):
+        return await meeting_card(app, openid, meeting, writes, scanned_at=at)
+    return TextReply(f"距您上次扫码已超过 {PRESENT_TTL // 60} 分钟，请重新扫描会场大屏上的二维码，"
+                     f"进入《{meeting.title}》的评议。")
 
 
 async def own_results(app: web.Application, openid: str) -> str:

@@ -9,6 +9,7 @@ import time
 import aiohttp
 import pytest
 
+from bot import links
 from voting.app import create_app
 
 from .browser import api, start_site  # noqa: F401  (fixtures)
@@ -208,6 +209,8 @@ async def test_without_credentials_the_qr_is_the_h5_join_url(aiohttp_client, set
     plain = type(push)(wechat_standin.token)
     resp = await plain.post(api.client, plain.scan(PHONE, f"m:{m['id']}:{m['join_code']}"))
     assert plain.open_reply(await resp.text())["Articles"]["item"]["Url"] == m["join_url"]
+    resp = await plain.post(api.client, plain.text(PHONE, "测评"))          # the scan's code, still current
+    assert plain.open_reply(await resp.text())["Articles"]["item"]["Url"] == m["join_url"]
 
 
 async def test_the_screen_qr_is_made_once_per_code_period(api, wechat_standin):
@@ -328,3 +331,43 @@ async def test_the_applicant_of_a_binding_is_told_when_the_organizer_confirms_or
 
     answer = await say(api, push, "oZhangSanNewPhone", "结果")
     assert "尚未公布" in answer and "将通知您" not in answer and "再次发送“结果”" in answer
+
+
+async def command(api, push, openid: str, text: str) -> dict:
+    resp = await push.post(api.client, push.text(openid, text), safe=True)
+    return push.open_reply(await resp.text(), safe=True)
+
+
+def scanned_long_ago(redis_sync, openid: str, meeting: dict) -> None:
+    """As if the account's last scan of the meeting had been made 11 minutes ago (outside the presence window)."""
+    with redis_sync.pipeline() as writes:
+        links.remember_scan(writes, openid, meeting["id"], meeting["join_code"], int(time.time()) - 660)
+        writes.execute()
+
+
+async def test_evaluate_after_an_unopened_scan_gives_a_card_that_admits_or_says_to_scan_again(
+        api, push, phone, wechat_standin, site, redis_sync):
+    """Review finding: someone scanned, did not open the card, then sent 测评: the card came without the scan's
+    presence and the join page of the open meeting said the link had expired."""
+    m = await api.create_meeting(mode="batch")
+    await api.open(m["id"])
+    wechat_standin.use_phone(PHONE)
+    await scan(api, push, PHONE, f"m:{m['id']}:{m['join_code']}")          # the card is not opened
+    card = (await command(api, push, PHONE, "测评"))["Articles"]["item"]
+    async with phone.get(card["Url"]) as resp:
+        page = await resp.text()
+        assert resp.status == 200 and "请选择您的身份" in page and "过期" not in page
+    async with phone.post(site.make_url(f"/wx/join/{m['id']}"),
+                          data={"p": str(resp.url).split("p=")[1], "group": "党员代表"}) as resp:
+        assert str(resp.url).endswith(f"/m/{m['id']}")
+
+    scanned_long_ago(redis_sync, PHONE, m)                # joined before: 测评 needs no presence
+    card = (await command(api, push, PHONE, "测评"))["Articles"]["item"]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.get(card["Url"]) as resp:
+            assert resp.status == 200 and str(resp.url).endswith(f"/m/{m['id']}")
+
+    await scan(api, push, "oLate", f"m:{m['id']}:{m['join_code']}")
+    scanned_long_ago(redis_sync, "oLate", m)              # never joined, the scan's presence is gone
+    answer = (await command(api, push, "oLate", "测评"))["Content"]
+    assert "重新扫描会场大屏上的二维码" in answer and m["title"] in answer
