@@ -13,7 +13,7 @@ from bot import links
 from voting.app import create_app
 
 from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import Api, ballot_id, voter
+from .helpers import ADMIN, Api, ballot_id, voter
 from .outbox_support import eventually
 
 PHONE = "oPhone00000000000000000001"
@@ -371,3 +371,38 @@ async def test_evaluate_after_an_unopened_scan_gives_a_card_that_admits_or_says_
     scanned_long_ago(redis_sync, "oLate", m)              # never joined, the scan's presence is gone
     answer = (await command(api, push, "oLate", "测评"))["Content"]
     assert "重新扫描会场大屏上的二维码" in answer and m["title"] in answer
+
+
+def decoded(ref: str) -> bytes:
+    """Whatever base64 in a ref says (the old refs were base64url JSON, then "." and a signature)."""
+    return b"".join(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in ref.split("."))
+
+
+async def test_binding_refs_do_not_contain_the_openid_and_still_confirm_and_unbind(api, push):
+    """Review finding: the bindings and the organizers were shown masked, but the `ref` beside each was base64 JSON
+    holding the full openid ({"p":"account","o":"oSEC1…"})."""
+    openids = ["oSecretaryZhangSan000000001", "oSecretaryNewPhone000000002", "oTheOrganizer00000000000003"]
+    m = await api.create_meeting()
+    bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    await scan(api, push, openids[0], bind["scene"])
+    await scan(api, push, openids[1], bind["scene"])
+    await scan(api, push, openids[2], (await api.admin("POST", "/api/admin/wechat/organizers"))["scene"])
+    path = f"/api/admin/meetings/{m['id']}/bindings"
+    state, account = await api.admin("GET", path), await api.admin("GET", "/api/admin/wechat")
+    refs = ([a["ref"] for s in state["secretaries"] for a in s["accounts"]] + [p["ref"] for p in state["pending"]]
+            + [o["ref"] for o in account["organizers"]])
+    assert len(refs) == 3
+    for ref in refs:
+        assert not any(o in ref or o.encode() in decoded(ref) for o in openids), ref
+    page = await (await api.client.get("/admin/wechat", headers=ADMIN)).text()
+    assert "移除" in page and not any(o in page for o in openids)
+
+    tampered = refs[1][:-2] + ("AA" if refs[1][-2:] != "AA" else "BB")
+    assert "ref 无效" in (await api.admin("POST", path, 400, json={"ref": tampered, "action": "confirm"}))["error"]
+    state = await api.admin("POST", path, json={"ref": state["pending"][0]["ref"], "action": "confirm"})
+    assert state["secretaries"][0]["bound"] == 2 and state["pending"] == []
+    state = await api.admin("POST", path, json={"ref": state["secretaries"][0]["accounts"][0]["ref"],
+                                                "action": "unbind"})
+    assert state["secretaries"][0]["bound"] == 1
+    account = await api.admin("POST", "/api/admin/wechat", json={"remove_organizer": account["organizers"][0]["ref"]})
+    assert account["organizers"] == []
