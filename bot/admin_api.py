@@ -1,7 +1,7 @@
 """The organizer's side of the official account (console and JSON API, under the admin session or token):
 secretaries' binding QR codes and their state, confirming bindings, the template message, the organizers.
 
-Accounts are shown masked and named by a signed reference (`ref`), never by their openid.
+Accounts are shown masked and named by an opaque reference (`ref`, refs.py), never by their openid.
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import time
 
 from aiohttp import web
 
-from voting.appkeys import REDIS, SIGNER
+from voting.appkeys import REDIS
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, bindings, credentials, keys, scenes
+from . import account, binding_notices, bindings, credentials, keys, refs, scenes
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .messages import SCENE_PREFIX, Incoming, NewsReply
 from .qr import bind_qr, wechat_qr
@@ -25,12 +25,13 @@ TEMPLATE_ID = re.compile(r"[A-Za-z0-9_-]{0,64}")       # "" clears it
 
 
 def account_ref(app: web.Application, openid: str, sid: str = "") -> str:
-    return app[SIGNER].sign({"p": "account", "o": openid, "s": sid}, REF_TTL)
+    """Opaque (refs.py): the console never receives an openid, masked or not."""
+    return refs.seal(app, {"o": openid, "s": sid}, REF_TTL)
 
 
 def _from_ref(app: web.Application, ref) -> tuple[str, str]:
-    data = app[SIGNER].unsign(ref if isinstance(ref, str) else None)
-    if not data or data.get("p") != "account":
+    data = refs.unseal(app, ref)
+    if not data or not isinstance(data.get("o"), str) or not isinstance(data.get("s", ""), str):
         raise ApiError(400, "ref 无效或已过期，请刷新页面")
     return data["o"], data.get("s", "")
 
@@ -73,10 +74,12 @@ async def binding_change(request: web.Request) -> web.Response:
     action, redis = body.get("action"), request.app[REDIS]
     if sid not in meeting.names:
         raise ApiError(404, "本次会议没有这位述职书记")
-    if action == "confirm":
-        done = await bindings.confirm(redis, meeting.id, sid, openid)
-    elif action == "reject":
-        done = await bindings.reject(redis, meeting.id, sid, openid)
+    if action in ("confirm", "reject"):
+        decide = bindings.confirm if action == "confirm" else bindings.reject
+        asked = await decide(redis, meeting.id, sid, openid)
+        if asked is not None:                # the applicant was told "确认后生效": say what was decided
+            await binding_notices.tell_decision(request.app, meeting, asked, action == "confirm")
+        done = asked is not None
     elif action == "unbind":
         done = await bindings.unbind(redis, meeting.id, sid, openid)
     else:

@@ -60,17 +60,32 @@ async def meetings_of(redis: aioredis.Redis, openid: str) -> list[str]:
     return sorted(await redis.smembers(_index(openid)))
 
 
-async def confirm(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> bool:
-    """The organizer confirms a pending request; False when there was none."""
-    bound, _, pending = _keys(mid)
-    if not await redis.hexists(pending, f"{sid}|{openid}"):
-        return False
-    await bind(redis, mid, sid, openid, force=True)
-    return True
+async def confirm(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> Pending | None:
+    """The organizer confirms a pending request: the request confirmed, None when there was none."""
+    request = await _pending(redis, mid, sid, openid)
+    if request is not None:
+        await bind(redis, mid, sid, openid, force=True)
+    return request
 
 
-async def reject(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> bool:
-    return bool(await redis.hdel(_keys(mid)[2], f"{sid}|{openid}"))
+async def reject(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> Pending | None:
+    """The organizer rejects a pending request: the request rejected, None when there was none (or another
+    organizer's click took it first)."""
+    request = await _pending(redis, mid, sid, openid)
+    if request is None or not await redis.hdel(_keys(mid)[2], f"{sid}|{openid}"):
+        return None
+    return request
+
+
+async def _pending(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> Pending | None:
+    raw = await redis.hget(_keys(mid)[2], f"{sid}|{openid}")
+    return _request(f"{sid}|{openid}", raw) if raw else None
+
+
+def _request(field: str, value: str) -> Pending:
+    sid, _, openid = field.partition("|")
+    v = json.loads(value)
+    return Pending(sid, openid, v["reason"], v.get("other", ""), int(v["at"]))
 
 
 async def unbind(redis: aioredis.Redis, mid: str, sid: str, openid: str) -> bool:
@@ -104,9 +119,5 @@ async def bindings(redis: aioredis.Redis, mid: str) -> tuple[dict[str, list[str]
     bound, _, pending = _keys(mid)
     async with redis.pipeline(transaction=False) as pipe:
         raw_bound, raw_pending = await pipe.hgetall(bound).hgetall(pending).execute()
-    waiting = []
-    for field, value in raw_pending.items():
-        sid, _, openid = field.partition("|")
-        v = json.loads(value)
-        waiting.append(Pending(sid, openid, v["reason"], v.get("other", ""), int(v["at"])))
+    waiting = [_request(field, value) for field, value in raw_pending.items()]
     return {sid: json.loads(v) for sid, v in raw_bound.items() if json.loads(v)}, sorted(waiting, key=lambda p: p.at)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 
 from aiohttp import web
 from redis.asyncio.client import Pipeline
 
-from voting.appkeys import REDIS
+from voting.appkeys import REDIS, SETTINGS
 from voting.console.admin import change_window, release_results
 from voting.errors import ApiError
-from voting.meetings import Meeting, list_meetings, load_meeting
+from voting.join import known_account
+from voting.meetings import Meeting, load_meeting
+from voting.store.keys import meeting_keys
 
 from . import account, bindings, keys
-from .links import last_meeting, meeting_card
+from .appkeys import WECHAT_API
+from .client import WeChatUser
+from .links import last_meeting, last_scan, meeting_card
+from .oauth import PRESENT_TTL, account_of
 from .messages import Reply, TextReply
 from .results_text import own_result
 
@@ -44,10 +50,7 @@ async def answer(app: web.Application, openid: str, text: str, writes: Pipeline)
     if words in ("帮助", "help", "?", "菜单", "指令"):
         return TextReply(HELP + (ORGANIZER_HELP if organizer else ""))
     if words in ("测评", "评议", "投票", "打分"):
-        meeting = await last_meeting(app, openid)
-        if meeting is None:
-            return TextReply("请扫描会场大屏上的二维码参加评议。")
-        return await meeting_card(app, openid, meeting, writes)
+        return await evaluate(app, openid, writes)
     if words in ("结果", "我的结果", "评议结果"):
         return TextReply(await own_results(app, openid))
     if words in ("确认", "取消") or _WINDOW.fullmatch(words) or words in ("结束全部", "公布", "公布结果"):
@@ -55,6 +58,29 @@ async def answer(app: web.Application, openid: str, text: str, writes: Pipeline)
             return TextReply("该指令仅限评议组织者使用。" + HELP)
         return TextReply(await organizer_command(app, openid, words))
     return TextReply(SHORT_HELP)
+
+
+async def evaluate(app: web.Application, openid: str, writes: Pipeline) -> Reply:
+    """测评: the card of the meeting scanned last. An open meeting admits a new account only with the presence a
+    scan proves, for 10 minutes (oauth.PRESENT_TTL): within them the card carries that scan's code; after them a
+    card would open on "链接已过期" for someone who never joined (review finding), so the answer says to scan the
+    screen again, unless the account joined before (it needs no presence). Without credentials the card is the
+    H5 page with the code, which takes only a current code."""
+    scanned = await last_scan(app, openid)
+    if scanned is None:
+        return TextReply("请扫描会场大屏上的二维码参加评议。")
+    meeting, code, at = scanned
+    if meeting.eligibility != "open" or meeting.finalized:
+        return await meeting_card(app, openid, meeting, writes, scanned_at=at)
+    fresh = bool(code) and time.time() - at < PRESENT_TTL
+    if fresh and app[WECHAT_API].console:
+        fresh = meeting.join_code_valid(code, app[SETTINGS].join_code_period)
+    if fresh:
+        return await meeting_card(app, openid, meeting, writes, code, scanned_at=at)
+    if not app[WECHAT_API].console and await known_account(app, meeting, account_of(WeChatUser(openid, None))):
+        return await meeting_card(app, openid, meeting, writes, scanned_at=at)
+    return TextReply(f"距您上次扫码已超过 {PRESENT_TTL // 60} 分钟，请重新扫描会场大屏上的二维码，"
+                     f"进入《{meeting.title}》的评议。")
 
 
 async def own_results(app: web.Application, openid: str) -> str:
@@ -68,15 +94,6 @@ async def own_results(app: web.Application, openid: str) -> str:
         for sid in await bindings.secretary_of(redis, mid, openid):
             lines.append(await own_result(app, meeting, sid))
     return "\n\n".join(lines) or "您的微信尚未绑定述职书记。请扫描组织部门提供的个人绑定二维码。"
-
-
-async def _target(app: web.Application, openid: str) -> Meeting | None:
-    """The organizer's meeting: the one they scanned last, else the newest."""
-    meeting = await last_meeting(app, openid)
-    if meeting is None:
-        newest = await list_meetings(app[REDIS], limit=1)
-        meeting = await load_meeting(app[REDIS], newest[0]["id"]) if newest else None
-    return meeting
 
 
 async def organizer_command(app: web.Application, openid: str, words: str) -> str:
@@ -93,9 +110,12 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
             return await _execute(app, await load_meeting(redis, action["mid"]), action)
         except ApiError as e:
             return f"未执行：{e.message}"
-    meeting = await _target(app, openid)
+    # The meeting the organizer scanned last, as the help says; never a guess such as the newest meeting (review
+    # finding: "开启 1" from an organizer who had scanned nothing opened a window of a meeting they never saw).
+    meeting = await last_meeting(app, openid)
     if meeting is None:
-        return "还没有评议会议。"
+        return ("请先扫描要操作的会议的二维码（会场大屏上的，或管理后台该会议的二维码），"
+                "再发送指令；指令作用于您最近扫码的会议。")
     if words in ("公布", "公布结果"):
         action, what = {"do": "release", "mid": meeting.id, "sid": ""}, "在大屏公布评议结果"
     elif words == "结束全部":
@@ -108,8 +128,39 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
         s = meeting.secretaries[n - 1]
         action = {"do": "open" if verb == "开启" else "close", "mid": meeting.id, "sid": s["id"]}
         what = f"{verb}第 {n} 位 {s['name']} 的测评" + ("（结束后不能再开启）" if verb == "结束" else "")
+    refusal = await _refusal(app, meeting, action)
+    if refusal:
+        return f"《{meeting.title}》：{refusal}"
     await redis.set(_confirm_key(openid), json.dumps(action), ex=CONFIRM_TTL)
     return f"《{meeting.title}》：确认{what}？请在 2 分钟内回复“确认”执行，回复“取消”放弃。"
+
+
+async def _refusal(app: web.Application, meeting: Meeting, action: dict) -> str:
+    """Why the action cannot be done now ("" when it can), said before asking for 确认 rather than after it
+    (review finding). The window script checks again when it runs (lua/window.lua): this is only the early word."""
+    if action["do"] == "release":
+        return "评议结果已在大屏公布，无需重复公布。" if meeting.released else ""
+    if meeting.finalized:
+        return "本次会议已归档，不能再开启或结束测评。"
+    k = meeting_keys(meeting.id)
+    async with app[REDIS].pipeline(transaction=False) as pipe:
+        opened, closed = await pipe.smembers(k.open).smembers(k.closed).execute()
+    sid = action["sid"]
+    name = meeting.names.get(sid, "")
+    if action["do"] == "close":
+        if not sid:
+            return "" if opened else "当前没有正在进行的测评。"
+        if sid in closed:
+            return f"{name} 的测评已结束。"
+        return "" if sid in opened else f"{name} 的测评尚未开启。"
+    if sid in closed:
+        return f"{name} 的测评已结束，不能重新开启。"
+    if sid in opened:
+        return f"{name} 的测评已在进行中。"
+    if meeting.mode == "sequential" and opened:      # 一述一评 (004 §六(三)): one secretary at a time
+        busy = next(s["name"] for s in meeting.secretaries if s["id"] in opened)
+        return f"一述一评：请先结束「{busy}」的测评，再开启下一位。"
+    return ""
 
 
 async def _execute(app: web.Application, meeting: Meeting, action: dict) -> str:

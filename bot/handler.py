@@ -5,7 +5,8 @@
   one account is one voter however often it scans.
 - Scanning a secretary's binding QR: binds the account to that secretary (bindings.py) and says so by name.
 - Scanning the organizer's one-time QR: the account becomes an organizer (account.py).
-- Text: the commands of commands.py; anything else gets a short help, never silence.
+- Text: the commands of commands.py; anything else, and a scan of a QR that is not (or no longer) ours, gets a
+  short help, never silence.
 Every push also renews the 48-hour window in which customer-service messages may reach the person.
 """
 from __future__ import annotations
@@ -19,11 +20,16 @@ from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
-from . import account, activity, bindings, commands, scenes
+from . import account, activity, binding_notices, bindings, commands, scenes
 from .links import meeting_card
 from .messages import Incoming, Reply, TextReply
 
 log = logging.getLogger(__name__)
+WELCOME = "欢迎关注！本公众号用于党组织书记抓基层党建述职评议。\n"
+INVALID_QR = "该二维码无效或不是本公众号的评议二维码，请扫描会场大屏或组织部门提供的二维码。\n"
+# Events a person triggers and then waits for an answer to (a scan of a QR that is not ours, a menu click):
+# docs/wechat.md "anything else: a short help, never silence". A view (a menu link) leaves the chat anyway.
+ASKING = frozenset({"scan", "click", "scancode_waitmsg"})
 
 async def handle(app: web.Application, incoming: Incoming) -> Reply | None:
     """The reply; the small writes an answer needs (the 48-hour window, the last meeting) go in one round
@@ -40,9 +46,12 @@ async def _reply(app: web.Application, incoming: Incoming, writes: Pipeline) -> 
         scene = scenes.parse(incoming.scene)
         if scene is not None:
             return await on_scene(app, incoming.openid, scene, writes)
+        unknown = INVALID_QR if incoming.scene or incoming.event == "scan" else ""
         if incoming.event == "subscribe":
-            return TextReply("欢迎关注！本公众号用于党组织书记抓基层党建述职评议。\n" + commands.HELP)
-        return None                      # unsubscribe, menu clicks, location reports: nothing to say
+            return TextReply(unknown + WELCOME + commands.HELP)
+        if unknown or incoming.event in ASKING:
+            return TextReply((unknown or "未能识别您的操作。") + commands.HELP)
+        return None                      # unsubscribe, location reports, sending reports: nobody is waiting
     if incoming.msg_type == "text":
         return await commands.answer(app, incoming.openid, incoming.content or "", writes)
     return TextReply(commands.SHORT_HELP)
@@ -71,14 +80,14 @@ async def on_bind(app: web.Application, openid: str, meeting: Meeting, scene: sc
 
 async def bind_reply(app: web.Application, openid: str, meeting: Meeting, sid: str) -> TextReply:
     """Bind and say so by name (the scan, or the H5 binding page)."""
-    secretary = next(s for s in meeting.secretaries if s["id"] == sid)
-    who = secretary["name"] + (f"（{secretary['org']}）" if secretary["org"] else "")
+    who = binding_notices.who(meeting, sid)
     status, other = await bindings.bind(app[REDIS], meeting.id, sid, openid)
     if status == "bound":
         return TextReply(f"绑定成功：您的微信将接收 {who} 在《{meeting.title}》中的评议结果反馈和提醒。")
     if status == "already":
         return TextReply(f"您的微信已绑定为 {who}，无需重复绑定。")
     if status == "pending_second":
-        return TextReply(f"{who} 已绑定了另一个微信账号。您的绑定申请已提交组织部门确认，确认后生效。")
+        return TextReply(f"{who} 已绑定了另一个微信账号。您的绑定申请已提交组织部门确认，"
+                         "确认或不同意都会通过本公众号通知您。")
     return TextReply(f"您的微信已绑定本次会议的 {meeting.names.get(other, other)}。绑定为 {who} "
-                     "需组织部门确认，申请已提交。")
+                     "需组织部门确认，申请已提交，确认或不同意都会通过本公众号通知您。")

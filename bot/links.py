@@ -1,6 +1,8 @@
 """The link card into a meeting's ballot page, and which meeting an account scanned last (for 测评)."""
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 from redis.asyncio.client import Pipeline
 
@@ -20,26 +22,41 @@ def _last_key(openid: str) -> str:
     return keys.per_account("last-meeting", openid)
 
 
-async def last_meeting(app: web.Application, openid: str) -> Meeting | None:
-    mid = await app[REDIS].get(_last_key(openid))
-    if not mid:
+def remember_scan(writes: Pipeline, openid: str, mid: str, code: str, at: int) -> None:
+    """The meeting an account scanned last, with the screen's code and when (测评 re-sends that scan's card)."""
+    writes.set(_last_key(openid), f"{mid} {code} {at}", ex=LAST_TTL)
+
+
+async def last_scan(app: web.Application, openid: str) -> tuple[Meeting, str, int] | None:
+    """(meeting, code, unix time) of the account's last scan; a record from before codes were kept reads as
+    (meeting, "", 0)."""
+    raw = await app[REDIS].get(_last_key(openid))
+    if not raw:
         return None
+    mid, code, at = (raw.split(" ") + ["", "0"])[:3]
     try:
-        return await load_meeting(app[REDIS], mid)
+        return await load_meeting(app[REDIS], mid), code, int(at) if at.isdigit() else 0
     except ApiError:
         return None
 
 
+async def last_meeting(app: web.Application, openid: str) -> Meeting | None:
+    scanned = await last_scan(app, openid)
+    return scanned[0] if scanned else None
+
+
 async def meeting_card(app: web.Application, openid: str, meeting: Meeting, writes: Pipeline,
-                       code: str = "") -> Reply:
-    """The link card into the meeting, for a scan (with the screen's code) or the 测评 command (without);
-    remembers the meeting for 测评 (queued on `writes`)."""
+                       code: str = "", scanned_at: int | None = None) -> Reply:
+    """The link card into the meeting, for a scan (with the screen's code) or the 测评 command (without, or with
+    the code of a scan made at `scanned_at`: its presence was proven then, so the code is not checked again);
+    a scan is remembered for 测评 (queued on `writes`)."""
     if meeting.finalized:
         return TextReply(f"《{meeting.title}》的评议已经结束，感谢您的参与。")
     settings = app[SETTINGS]
-    if code and meeting.eligibility == "open" and not meeting.join_code_valid(code, settings.join_code_period):
-        return TextReply("该二维码已过期，请扫描会场大屏上的最新二维码。")
-    writes.set(_last_key(openid), meeting.id, ex=LAST_TTL)
+    if scanned_at is None:
+        if code and meeting.eligibility == "open" and not meeting.join_code_valid(code, settings.join_code_period):
+            return TextReply("该二维码已过期，请扫描会场大屏上的最新二维码。")
+        remember_scan(writes, openid, meeting.id, code, int(time.time()))
     if app[WECHAT_API].console:           # no 网页授权 without credentials: the H5 page with the code
         url = meeting.ballot_url(settings.base_url, code)
     else:

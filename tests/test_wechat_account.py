@@ -9,10 +9,12 @@ import time
 import aiohttp
 import pytest
 
+from bot import links
 from voting.app import create_app
 
 from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import Api, ballot_id, voter
+from .helpers import ADMIN, Api, ballot_id, voter
+from .outbox_support import eventually
 
 PHONE = "oPhone00000000000000000001"
 
@@ -207,6 +209,8 @@ async def test_without_credentials_the_qr_is_the_h5_join_url(aiohttp_client, set
     plain = type(push)(wechat_standin.token)
     resp = await plain.post(api.client, plain.scan(PHONE, f"m:{m['id']}:{m['join_code']}"))
     assert plain.open_reply(await resp.text())["Articles"]["item"]["Url"] == m["join_url"]
+    resp = await plain.post(api.client, plain.text(PHONE, "测评"))          # the scan's code, still current
+    assert plain.open_reply(await resp.text())["Articles"]["item"]["Url"] == m["join_url"]
 
 
 async def test_the_screen_qr_is_made_once_per_code_period(api, wechat_standin):
@@ -248,3 +252,157 @@ async def test_the_result_command_says_nothing_while_that_secretary_is_still_bei
     assert "测评尚未结束" in answer and "9" not in answer.split("：", 1)[1]
     await api.close(m["id"])
     assert "评议等次 好" in await say(api, push, "oZhangSan", "结果")
+
+
+async def test_a_scan_of_an_unknown_or_malformed_scene_gets_help_not_silence(api, push):
+    """Review finding: a binding scene without its tag, a 5,000-character scene, a scan without a scene or a menu
+    click got "success" (nothing shown); docs/wechat.md promises a short help, never silence."""
+    m = await api.create_meeting()
+    for scene in (f"b:{m['id']}:s1", "x" * 5000, "", f"m:{m['id']}:12:34", "ticket-of-another-campaign"):
+        reply = await scan(api, push, "oStranger", scene)
+        assert reply is not None and "二维码无效" in reply["Content"] and "测评" in reply["Content"], scene
+    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(_clock)),
+                           safe=True)
+    welcome = push.open_reply(await resp.text(), safe=True)["Content"]
+    assert "二维码无效" in welcome and "欢迎关注" in welcome
+    resp = await push.post(api.client, push.click("oStranger", "V1001_TODAY"), safe=True)
+    assert "帮助" in push.open_reply(await resp.text(), safe=True)["Content"]
+    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(_clock)), safe=True)
+    assert "二维码无效" not in push.open_reply(await resp.text(), safe=True)["Content"]
+
+
+async def test_organizer_commands_need_a_scanned_meeting_and_refuse_impossible_actions_at_once(api, push):
+    """Review finding: an organizer who had never scanned a meeting sent "开启 1" and it went to the newest meeting;
+    and "开启 N" of a closed secretary asked for 确认 before refusing."""
+    older = await api.create_meeting(mode="sequential")
+    newest = await api.create_meeting(mode="sequential")
+    invite = await api.admin("POST", "/api/admin/wechat/organizers")
+    await scan(api, push, "oOrganizer", invite["scene"])
+    assert "请先扫描" in await say(api, push, "oOrganizer", "开启 1")
+    assert "没有待确认" in await say(api, push, "oOrganizer", "确认")
+    for m in (older, newest):
+        assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["open"] == []
+
+    await scan(api, push, "oOrganizer", f"m:{older['id']}:{older['join_code']}")
+    assert "尚未开启" in await say(api, push, "oOrganizer", "结束 1")
+    assert "没有正在进行" in await say(api, push, "oOrganizer", "结束全部")
+    assert "确认开启第 1 位 张三" in await say(api, push, "oOrganizer", "开启 1")
+    assert "已开启 张三" in await say(api, push, "oOrganizer", "确认")
+    assert "已在进行中" in await say(api, push, "oOrganizer", "开启 1")
+    assert "请先结束「张三」" in await say(api, push, "oOrganizer", "开启 2")
+    await say(api, push, "oOrganizer", "结束 1")
+    assert "已结束" in await say(api, push, "oOrganizer", "确认")
+    for command in ("开启 1", "结束 1"):
+        answer = await say(api, push, "oOrganizer", command)
+        assert "已结束" in answer and "确认" not in answer, answer
+        assert "没有待确认" in await say(api, push, "oOrganizer", "确认")
+    await say(api, push, "oOrganizer", "公布")
+    await say(api, push, "oOrganizer", "确认")
+    assert "无需重复公布" in await say(api, push, "oOrganizer", "公布")
+    assert (await api.admin("GET", f"/api/admin/meetings/{newest['id']}"))["state"]["open"] == []
+
+
+async def test_the_applicant_of_a_binding_is_told_when_the_organizer_confirms_or_rejects(
+        api, push, wechat_standin):
+    """Review finding: a second account was told "确认后生效" and then nothing was sent when the organizer confirmed
+    or rejected; and 结果 before release promised a notice ("公布后将通知您") that releasing never sends."""
+    m = await api.create_meeting()
+    s1 = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    s2 = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s2/bind")
+    await scan(api, push, "oZhangSan", s1["scene"])
+    assert "通知您" in (await scan(api, push, "oZhangSanNewPhone", s1["scene"]))["Content"]
+    await scan(api, push, "oLiSi", s2["scene"])
+    await scan(api, push, "oNotLiSi", s2["scene"])
+    pending = (await api.admin("GET", f"/api/admin/meetings/{m['id']}/bindings"))["pending"]
+    refs = {p["name"]: p["ref"] for p in pending}
+    path = f"/api/admin/meetings/{m['id']}/bindings"
+    await api.admin("POST", path, json={"ref": refs["张三"], "action": "confirm"})
+    await api.admin("POST", path, json={"ref": refs["李四"], "action": "reject"})
+    await api.admin("POST", path, 409, json={"ref": refs["李四"], "action": "reject"})    # a second click
+
+    [confirmed] = await eventually(lambda: wechat_standin.delivered_to("oZhangSanNewPhone"))
+    assert "已确认" in confirmed.text and "张三（第一党支部）" in confirmed.text and m["title"] in confirmed.text
+    [rejected] = await eventually(lambda: wechat_standin.delivered_to("oNotLiSi"))
+    assert "未同意" in rejected.text and "李四" in rejected.text
+    outbox = await api.admin("GET", f"/api/admin/outbox?meeting={m['id']}")
+    assert sorted((x["kind"], x["secretary"]) for x in outbox["messages"]) == [("confirmation", "s1"),
+                                                                             ("confirmation", "s2")]
+    assert wechat_standin.delivered_to("oZhangSan") == wechat_standin.delivered_to("oLiSi") == []
+
+    answer = await say(api, push, "oZhangSanNewPhone", "结果")
+    assert "尚未公布" in answer and "将通知您" not in answer and "再次发送“结果”" in answer
+
+
+async def command(api, push, openid: str, text: str) -> dict:
+    resp = await push.post(api.client, push.text(openid, text), safe=True)
+    return push.open_reply(await resp.text(), safe=True)
+
+
+def scanned_long_ago(redis_sync, openid: str, meeting: dict) -> None:
+    """As if the account's last scan of the meeting had been made 11 minutes ago (outside the presence window)."""
+    with redis_sync.pipeline() as writes:
+        links.remember_scan(writes, openid, meeting["id"], meeting["join_code"], int(time.time()) - 660)
+        writes.execute()
+
+
+async def test_evaluate_after_an_unopened_scan_gives_a_card_that_admits_or_says_to_scan_again(
+        api, push, phone, wechat_standin, site, redis_sync):
+    """Review finding: someone scanned, did not open the card, then sent 测评: the card came without the scan's
+    presence and the join page of the open meeting said the link had expired."""
+    m = await api.create_meeting(mode="batch")
+    await api.open(m["id"])
+    wechat_standin.use_phone(PHONE)
+    await scan(api, push, PHONE, f"m:{m['id']}:{m['join_code']}")          # the card is not opened
+    card = (await command(api, push, PHONE, "测评"))["Articles"]["item"]
+    async with phone.get(card["Url"]) as resp:
+        page = await resp.text()
+        assert resp.status == 200 and "请选择您的身份" in page and "过期" not in page
+    async with phone.post(site.make_url(f"/wx/join/{m['id']}"),
+                          data={"p": str(resp.url).split("p=")[1], "group": "党员代表"}) as resp:
+        assert str(resp.url).endswith(f"/m/{m['id']}")
+
+    scanned_long_ago(redis_sync, PHONE, m)                # joined before: 测评 needs no presence
+    card = (await command(api, push, PHONE, "测评"))["Articles"]["item"]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.get(card["Url"]) as resp:
+            assert resp.status == 200 and str(resp.url).endswith(f"/m/{m['id']}")
+
+    await scan(api, push, "oLate", f"m:{m['id']}:{m['join_code']}")
+    scanned_long_ago(redis_sync, "oLate", m)              # never joined, the scan's presence is gone
+    answer = (await command(api, push, "oLate", "测评"))["Content"]
+    assert "重新扫描会场大屏上的二维码" in answer and m["title"] in answer
+
+
+def decoded(ref: str) -> bytes:
+    """Whatever base64 in a ref says (the old refs were base64url JSON, then "." and a signature)."""
+    return b"".join(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in ref.split("."))
+
+
+async def test_binding_refs_do_not_contain_the_openid_and_still_confirm_and_unbind(api, push):
+    """Review finding: the bindings and the organizers were shown masked, but the `ref` beside each was base64 JSON
+    holding the full openid ({"p":"account","o":"oSEC1…"})."""
+    openids = ["oSecretaryZhangSan000000001", "oSecretaryNewPhone000000002", "oTheOrganizer00000000000003"]
+    m = await api.create_meeting()
+    bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
+    await scan(api, push, openids[0], bind["scene"])
+    await scan(api, push, openids[1], bind["scene"])
+    await scan(api, push, openids[2], (await api.admin("POST", "/api/admin/wechat/organizers"))["scene"])
+    path = f"/api/admin/meetings/{m['id']}/bindings"
+    state, account = await api.admin("GET", path), await api.admin("GET", "/api/admin/wechat")
+    refs = ([a["ref"] for s in state["secretaries"] for a in s["accounts"]] + [p["ref"] for p in state["pending"]]
+            + [o["ref"] for o in account["organizers"]])
+    assert len(refs) == 3
+    for ref in refs:
+        assert not any(o in ref or o.encode() in decoded(ref) for o in openids), ref
+    page = await (await api.client.get("/admin/wechat", headers=ADMIN)).text()
+    assert "移除" in page and not any(o in page for o in openids)
+
+    tampered = refs[1][:-2] + ("AA" if refs[1][-2:] != "AA" else "BB")
+    assert "ref 无效" in (await api.admin("POST", path, 400, json={"ref": tampered, "action": "confirm"}))["error"]
+    state = await api.admin("POST", path, json={"ref": state["pending"][0]["ref"], "action": "confirm"})
+    assert state["secretaries"][0]["bound"] == 2 and state["pending"] == []
+    state = await api.admin("POST", path, json={"ref": state["secretaries"][0]["accounts"][0]["ref"],
+                                                "action": "unbind"})
+    assert state["secretaries"][0]["bound"] == 1
+    account = await api.admin("POST", "/api/admin/wechat", json={"remove_organizer": account["organizers"][0]["ref"]})
+    assert account["organizers"] == []

@@ -262,11 +262,25 @@ async def test_the_account_answers_a_scan_of_an_unknown_meeting_in_words(aiohttp
     client = await webhook_client(aiohttp_client, wechat_settings)
     resp = await push.post(client, push.scan("o-1", "m:abcd"), safe=True)
     assert "会议不存在" in push.open_reply(await resp.text(), safe=True)["Content"]
-    resp = await push.post(client, push.scan("o-2", "not-ours"), safe=True)
-    assert (resp.status, await resp.text()) == (200, "success")          # another QR of the account
+    resp = await push.post(client, push.scan("o-2", "not-ours"), safe=True)   # another QR of the account
+    assert "二维码无效" in push.open_reply(await resp.text(), safe=True)["Content"]     # words, never silence
 
 
 async def test_without_wechat_token_the_webhook_says_it_is_not_configured(client, push):
     for resp in (await client.get("/wechat", params=push.verification()),
                  await push.post(client, push.text("o-1", "你好"))):
         assert resp.status == 404 and "WECHAT_TOKEN" in (await resp.json())["error"]
+
+
+async def test_a_msgid_reused_by_another_user_does_not_return_the_first_users_reply(
+        aiohttp_client, wechat_settings, push):
+    """Review finding: the retry key of a message was MsgId without FromUserName, so another user's message with
+    the same MsgId got the first user's stored reply (and the handler never saw it)."""
+    handler = Recorder()
+    client = await webhook_client(aiohttp_client, wechat_settings, handler)
+    first = await push.post(client, push.text("oAlice", "我的结果", msg_id=6054768590064713999), safe=True)
+    other = await push.post(client, push.text("oBob", "帮助", msg_id=6054768590064713999), safe=True)
+    mine, theirs = [push.open_reply(await r.text(), safe=True) for r in (first, other)]
+    assert (mine["ToUserName"], mine["Content"]) == ("oAlice", "收到：我的结果")
+    assert (theirs["ToUserName"], theirs["Content"]) == ("oBob", "收到：帮助")
+    assert [s.openid for s in handler.seen] == ["oAlice", "oBob"]

@@ -63,6 +63,12 @@ class WeChatPush:
             fields.update(EventKey="qrscene_" + scene, Ticket=secrets.token_urlsafe(32))
         return _xml(fields)
 
+    def click(self, openid: str, key: str, *, create_time: int | None = None) -> str:
+        """A tap on a menu item of the account (Event CLICK, EventKey the item's key)."""
+        return _xml({"ToUserName": self.account, "FromUserName": openid,
+                     "CreateTime": create_time or int(time.time()), "MsgType": "event", "Event": "CLICK",
+                     "EventKey": key})
+
     # --- signing -------------------------------------------------------------------------------------------------
 
     def signed(self, xml: str | bytes, *, safe: bool = False, timestamp: int | None = None,
