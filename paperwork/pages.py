@@ -3,8 +3,8 @@
 Plain HTML forms (any phone browser works); every POST answers with a redirect back to the page (a reload
 never submits twice) or with the page and a Chinese message saying what to fix (4xx), keeping what was typed.
 - `GET /paper/{id}`: the WeChat entry: 网页授权, then the page of the secretary this account is bound to.
-- `GET /paper/{id}/{sid}[?t=…]`: the page; `POST …/report` (text or file, `action` check | submit);
-  `POST …/rectification` (problem_N, measure_N, deadline_N, done_N).
+- `GET /paper/{id}/{sid}[?t=…]`: the page; `POST …/report` (text or file, `action` check | submit,
+  anything else 400); `POST …/rectification` (problem_N, measure_N, deadline_N, done_N; `action` submit or none).
 """
 from __future__ import annotations
 
@@ -106,14 +106,20 @@ async def page(request: web.Request) -> web.Response:
     return await _render(request, meeting, sid)
 
 
+REPORT_ACTIONS = ("check", "submit")     # the report form's two buttons; nothing else is a request
+
+
 async def report_post(request: web.Request) -> web.Response:
     meeting, sid = await _secretary(request)
     redis = request.app[REDIS]
     form = Form()
     try:
         form = await read_upload_form(request)
+        action = form.fields.get("action")
+        if action not in REPORT_ACTIONS:        # "delete" was stored as a submission
+            raise ApiError(400, "无法识别的操作：请用页面上的“先检查”或“提交述职报告”按钮")
         text, source, filename = reports.text_of(form)
-        if form.fields.get("action") == "check":
+        if action == "check":
             level = (await reports.view(redis, meeting, sid))["level"]
             return await _render(request, meeting, sid, draft=text, preview={
                 "checks": reports.checks(meeting, text, level), "chars": scoring.count_chars(text),
@@ -130,6 +136,8 @@ async def rectification_post(request: web.Request) -> web.Response:
     form = Form()
     try:
         form = await read_upload_form(request)
+        if form.fields.get("action", "submit") != "submit":
+            raise ApiError(400, "无法识别的操作：请用页面上的“提交整改清单”按钮")
         await rectification.submit(request.app[REDIS], meeting, sid, rectification.parse_items(form.fields))
     except ApiError as e:
         return await _render(request, meeting, sid, e.status, rect_error=e.message, rows=_rows_from(form.fields))

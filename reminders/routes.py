@@ -14,7 +14,7 @@ from bot.bindings import bindings, mask
 from bot.outbox.queue import public as public_message
 from bot.outbox.routes import meeting_choice
 from voting.appkeys import REDIS, SETTINGS, SIGNER
-from voting.clock import china
+from voting.clock import FIRST_YEAR, LAST_YEAR, china, in_range
 from voting.console.admin_pages import admin_page
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import load_meeting
@@ -133,10 +133,13 @@ async def cancel(request: web.Request) -> web.Response:
 async def preset_list(request: web.Request) -> web.Response:
     """GET /api/admin/reminders/presets?meeting_date=YYYY-MM-DD: the documents' deadlines as suggestions."""
     raw = request.query.get("meeting_date", "")
+    wrong = ApiError(400, f"meeting_date 须为 {FIRST_YEAR}–{LAST_YEAR} 年间的日期，如 2026-12-28")
     try:
         day = date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise ApiError(400, "meeting_date 须为日期，如 2026-12-28") from None
+        raise wrong from None
+    if day is not None and not in_range(day):      # year 1 or 9999: the presets' arithmetic overflowed (a 500)
+        raise wrong
     return json_response({"presets": presets(time.time(), day)})
 
 

@@ -44,6 +44,13 @@ def next_time(ts: float, urgent: bool, outbox: OutboxConfig) -> float:
     return ts if urgent else quiet_until(ts, outbox.quiet_start, outbox.quiet_end)
 
 
+def addressed_to(name: str, text: str) -> str:
+    """"张三同志：请于…": each message names the secretary it is about. One account may be bound to several
+    (a clerk for two secretaries) and got the same text twice with no way to tell them apart; the name comes
+    first so that it survives a template message's 20-character keyword."""
+    return f"{name}同志：{text}" if name else text
+
+
 class Scheduler:
     def __init__(self, app: web.Application, store: Reminders, config: ReminderConfig, outbox: OutboxConfig):
         self.app, self.store, self.config, self.outbox = app, store, config, outbox
@@ -92,15 +99,17 @@ class Scheduler:
         # A reminder about paperwork leads to where it is submitted; any other to its full text.
         paper = audiences.kind(rec["audience"]) is not None
         url = entry_url(self.app, meeting.id) if paper else page_url(self.app, rid)
-        text = f"【提醒】{meeting.title}\n{rec['text']}" + (f"\n提交入口：{url}" if paper else "")
         for sid in sids:
             accounts = bound.get(sid, [])
             if not accounts:
                 deliveries.append(Delivery(n, sid, "", ""))
+            name = meeting.names.get(sid, "")
+            addressed = addressed_to(name, rec["text"])
+            text = f"【提醒】{meeting.title}\n{addressed}" + (f"\n提交入口：{url}" if paper else "")
             items += [Outgoing(key=message_key(rid, n, sid, openid), to=openid, kind="reminder",
                                text=text, meeting=meeting.id,
-                               meeting_title=meeting.title, secretary=sid, name=meeting.names.get(sid, ""),
-                               topic=audiences.topic(rec["audience"]), summary=rec["text"], url=url,
+                               meeting_title=meeting.title, secretary=sid, name=name,
+                               topic=audiences.topic(rec["audience"]), summary=addressed, url=url,
                                ref=f"reminder:{rid}#{n}", quiet=not rec.get("urgent", False))
                       for openid in accounts]
         queued = await queue_messages(self.app, items)

@@ -6,7 +6,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from voting.clock import china, parse_china_iso
+from voting.clock import FIRST_YEAR, LAST_YEAR, china, parse_china_iso
 from voting.errors import ApiError
 from voting.meetings import Meeting
 from voting.spec import MAX_SECRETARIES
@@ -42,11 +42,9 @@ def parse_time(value, now: float, config: ReminderConfig) -> float:
         raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00")
     at = parse_china_iso(value)
     if at is None:
-        raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00（不带时区即北京时间）")
-    try:
-        ts = at.timestamp()
-    except (OverflowError, ValueError, OSError):
-        raise ApiError(400, "提醒时间超出范围") from None
+        raise ApiError(400, f"at 须为 {FIRST_YEAR}–{LAST_YEAR} 年间的 ISO 8601 时间，如 2026-12-18T09:00:00+08:00"
+                            "（不带时区即北京时间）")
+    ts = at.timestamp()
     if ts < now - config.past_grace:
         raise ApiError(400, f"提醒时间已过（{china(ts):%Y-%m-%d %H:%M}，北京时间），请选择将来的时间")
     if ts > now + config.horizon:

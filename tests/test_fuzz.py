@@ -67,15 +67,21 @@ def send(port: int, method: str, path: bytes, headers: list[tuple[bytes, bytes]]
     return int(data.split(b" ", 2)[1])
 
 
+# Times and dates at the ends of what datetime holds (a reminder at year 1 and presets for 9999-12-31 were 500s).
+EXTREME_DATES = ["0001-01-01T00:00", "0001-01-01T00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-07",
+                 "9999-12-31", "2026-02-30", "1970-01-01T07:59:59"]
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=40),
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=40) |
+    st.sampled_from(EXTREME_DATES),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5),
     max_leaves=20)
 FIELDS = ["title", "mode", "secretaries", "secretary", "score", "ballot_id", "problems", "suggestions", "code",
           "group", "token", "flag", "grade", "reason", "released", "expected", "roster", "preset", "eligibility",
-          "sid", "score_s1", "ballot_s1", "next", "voter_groups", "signature", "timestamp", "nonce", "echostr"]
+          "sid", "score_s1", "ballot_s1", "next", "voter_groups", "signature", "timestamp", "nonce", "echostr",
+          "at", "meeting_date", "deadline_1", "action", "text", "audience", "meeting"]
 json_objects = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), json_values, max_size=6)
-texts = st.text(max_size=30) | st.sampled_from(["s1", "s2", "1", "10", "１０", "²", "\ud800", "=1+1", "a" * 600])
+texts = st.text(max_size=30) | st.sampled_from(["s1", "s2", "1", "10", "１０", "²", "\ud800", "=1+1", "a" * 600,
+                                                *EXTREME_DATES])
 CONTENT_TYPES = [b"application/json", b"text/plain", b"application/x-www-form-urlencoded",
                  b"multipart/form-data; boundary=xyz", b"application/xml", b"text/xml; charset=gbk",
                  b"application/json; charset=no-such", b""]
@@ -88,7 +94,8 @@ def requests(draw, routes, ids, voter_tokens):
     path = re.sub(r"\{[^}]+\}", lambda _: draw(st.sampled_from(real) if draw(st.integers(0, 4)) else
                                                  st.sampled_from(bogus)), template)
     query = draw(st.sampled_from([b"", b"?k=x", b"?code=123456", b"?token=bad", b"?done=s1,s9",
-                                  b"?signature=1&timestamp=2&nonce=3&echostr=4", b"?meeting=%ff", b"?view=windows"]))
+                                  b"?signature=1&timestamp=2&nonce=3&echostr=4", b"?meeting=%ff", b"?view=windows",
+                                  b"?meeting_date=0001-01-01", b"?meeting_date=9999-12-31"]))
     kind = draw(st.sampled_from(["json", "json", "json", "bytes", "form", "empty"]))
     if kind == "json":
         body = json.dumps(draw(json_objects), ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass")

@@ -89,3 +89,33 @@ async def test_undecodable_form_bytes_are_a_400(api, client, no_tracebacks):
         resp = await client.post(f"/m/{m['id']}/join", data=b"code=\xff\xfe\xfd&group=\xc3",
                                  headers={"Content-Type": ctype})
         assert resp.status == 400, ctype
+
+
+EXTREME_TIMES = ["0001-01-01T00:00", "0001-01-01T00:00+14:00", "0001-01-07", "9999-12-31T23:59:59",
+                 "9999-12-31T23:59-14:00"]
+
+
+@pytest.mark.parametrize("at", EXTREME_TIMES)
+async def test_reminder_time_in_year_one_is_a_400(api, at, no_tracebacks):
+    """`"at": "0001-01-01T00:00"` gave a 500 (`year 0 is out of range`: the message moved it to China time)."""
+    m = await api.create_meeting()
+    body = {"text": "x", "meeting": m["id"], "audience": "secretaries", "at": at}
+    assert "ISO 8601" in (await api.admin("POST", "/api/admin/reminders", 400, json=body))["error"]
+    assert (await api.admin("GET", "/api/admin/reminders"))["reminders"] == []
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-07", "9999-12-31", "1900-01-01"])
+async def test_reminder_presets_for_an_early_or_late_meeting_date_are_a_400(api, day, no_tracebacks):
+    """`?meeting_date=0001-01-01` gave a 500 (OverflowError: a week before it is no date)."""
+    body = await api.admin("GET", f"/api/admin/reminders/presets?meeting_date={day}", 400)
+    assert "meeting_date 须为" in body["error"] and "年间的日期" in body["error"]
+    assert (await api.admin("GET", "/api/admin/reminders/presets?meeting_date=9998-12-31"))["presets"]
+
+
+@pytest.mark.parametrize("at", EXTREME_TIMES)
+async def test_meeting_deadline_in_year_one_or_9999_is_a_400(api, at, no_tracebacks):
+    m = await api.create_meeting()
+    await api.open(m["id"])
+    assert "at 须为结束时间" in (await api.admin("POST", f"/api/admin/meetings/{m['id']}/deadline", 400,
+                                              json={"at": at}))["error"]
+    assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["deadline"] is None

@@ -79,7 +79,7 @@ async def test_two_service_processes_send_each_message_once_and_a_sigterm_finish
         await eventually(lambda: len(wechat_standin.delivered) >= 80, timeout=30)
         await asyncio.sleep(1.5)
         assert Counter((d.to, d.text) for d in wechat_standin.delivered) == {
-            (f"o-{i}", f"【提醒】重启演练\n第 {n} 条提醒"): 1 for i in range(1, 41) for n in range(2)}
+            (f"o-{i}", f"【提醒】重启演练\n书记{i}同志：第 {n} 条提醒"): 1 for i in range(1, 41) for n in range(2)}
         _, listed = await admin_call("GET", f"{bases[1]}/api/admin/outbox?meeting={m['id']}")
         assert listed["counts"] == {"queued": 0, "sent": 80, "failed": 0, "skipped": 0, "uncertain": 0}
     finally:

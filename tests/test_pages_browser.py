@@ -1,5 +1,6 @@
 """The pages in a real headless Chromium (Debian's), on a phone-sized touch screen with WeChat's user agent."""
 import re
+from urllib.parse import quote
 
 from playwright.async_api import expect
 
@@ -142,3 +143,28 @@ async def test_printed_invite_card_lets_its_holder_in(browser, api, site):
     phone = await (await browser.new_context(**PHONE)).new_page()
     await phone.goto(f"{m['ballot_url']}?code={code}")
     await expect(phone.locator("main > p.muted")).to_contain_text("两代表一委员")
+
+
+async def test_console_pages_stop_polling_and_go_to_login_when_the_session_ends(browser, api, site, redis_sync):
+    """Review finding: the console tab kept polling with an expired session every 3 s (each poll then counted
+    as a wrong guess). On 401 every console page stops and goes to the login page, which leads back."""
+    m = await api.create_meeting()
+    context = await browser.new_context()
+    requests = []
+    context.on("request", lambda r: requests.append(r.url) if "/api/admin/" in r.url else None)
+    meeting, reminders = await context.new_page(), await context.new_page()
+    await meeting.goto(str(site.make_url(f"/admin/meetings/{m['id']}?token={ADMIN_TOKEN}")))
+    await reminders.goto(str(site.make_url(f"/admin/reminders?meeting={m['id']}")))
+    await expect(meeting.locator("#rows tr")).to_have_count(3)
+    redis_sync.delete(*redis_sync.keys("voting:admin-session:*"))           # the 12 h idle expiry
+    for page, path in ((meeting, f"/admin/meetings/{m['id']}"), (reminders, "/admin/reminders")):
+        await expect(page).to_have_url(re.compile(r"/admin/login\?next=" + re.escape(quote(path, safe=""))),
+                                       timeout=10_000)
+    sent = len(requests)
+    await meeting.wait_for_timeout(3500)                                    # a refresh interval and more
+    assert len(requests) == sent
+    assert not redis_sync.keys("voting:admin-guesses:*")
+    await meeting.locator("#token").fill(ADMIN_TOKEN)
+    await meeting.get_by_role("button", name="登录").click()
+    await expect(meeting).to_have_url(re.compile(re.escape(f"/admin/meetings/{m['id']}") + "$"))
+    await expect(meeting.locator("#rows tr")).to_have_count(3)

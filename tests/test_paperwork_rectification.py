@@ -217,3 +217,15 @@ async def test_messages_about_paperwork_lead_to_where_it_is_submitted(aiohttp_cl
     assert len(texts) == 2 and all(entry in t for t in texts), texts
     assert entry in wechat_standin.delivered_to("oLi")[0].text
     assert "整改清单" in texts[0] and "提交入口" in texts[1]
+
+
+async def test_a_rectification_form_with_an_unknown_action_is_refused_not_submitted(api, assessed):
+    """The 整改清单 form, checked like the report's (review finding: an unknown `action` was submitted)."""
+    m, links = assessed
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/paperwork/rectification", json={"open": True})
+    items = form(("党建和业务融合不够", "建立党员先锋岗考评办法", SOON, False))
+    resp = await post_list(api, links["s1"], {**items, "action": "delete"})
+    assert resp.status == 400 and "无法识别的操作" in await resp.text()
+    assert await missing(api, m) == ["s1", "s2", "s3"]
+    resp = await post_list(api, links["s1"], {**items, "action": "submit"})     # the page's button
+    assert resp.status == 303 and await missing(api, m) == ["s2", "s3"]

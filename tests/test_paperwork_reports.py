@@ -244,3 +244,13 @@ async def test_reports_are_published_after_the_meeting_to_the_chosen_audience(ap
     await api.admin("POST", url, json={"audience": None})
     assert (await api.client.get(f"/reports/{meeting['id']}?{token}")).status == 404
     assert (await post_report(api, mine["s1"], PASSES)).status == 303
+
+
+@pytest.mark.parametrize("action", ["delete", "", "Submit", "check "])
+async def test_a_report_form_with_an_unknown_action_is_refused_not_submitted(api, meeting, action):
+    """Review finding: `action=delete&text=x` answered 303 and stored the text as the submitted report."""
+    link = (await links(api, meeting))["s1"]
+    resp = await post_report(api, link, PASSES, action=action)
+    assert resp.status == 400 and "无法识别的操作" in await resp.text()
+    assert await missing(api, meeting) == ["s1", "s2", "s3"]
+    assert (await overview(api, meeting))["s1"]["report"]["status"] != "submitted"

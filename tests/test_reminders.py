@@ -58,6 +58,21 @@ async def test_a_reminder_now_reaches_every_bound_account_once(client, meeting, 
         assert "请于12月20日下班前提交述职报告" in d.text and meeting["title"] in d.text
 
 
+async def test_an_account_bound_to_two_secretaries_gets_one_reminder_naming_each(client, meeting, aredis,
+                                                                                  wechat_standin):
+    """Review finding: a clerk's account bound to 张三 and 李四 received the same text twice, naming nobody."""
+    await bind_all(aredis, meeting["id"], {"s1": ["o-clerk"], "s2": ["o-clerk"]})
+    api = Api(client)
+    body = await remind(api, text="请提交述职报告", meeting=meeting["id"], audience={"secretaries": ["s1", "s2"]},
+                        urgent=True)
+    await eventually(lambda: _settled(api, body["id"], 5))
+    texts = [d.text for d in wechat_standin.delivered_to("o-clerk")]
+    named = sorted(("张三同志：请提交述职报告" in t, "李四同志：请提交述职报告" in t) for t in texts)
+    assert named == [(False, True), (True, False)]                   # two messages, each naming one of them
+    [zhang] = wechat_standin.delivered_to("o-zhang")
+    assert "张三同志：请提交述职报告" in zhang.text and "李四" not in zhang.text
+
+
 async def _settled(api, rid, count):
     rec = await detail(api, rid)
     done = len(rec["deliveries"]) >= count and all(d["status"] != "queued" for d in rec["deliveries"])
@@ -119,7 +134,7 @@ async def test_two_processes_deliver_each_person_and_occurrence_once(aiohttp_cli
         await eventually(lambda: _settled(api, rid, 60), timeout=20)
     # 2 reminders × 2 occurrences × 30 people, each (reminder, person, occurrence) once
     assert Counter((d.to, d.text) for d in wechat_standin.delivered) == {
-        (f"o-{i}", f"【提醒】{m['title']}\n第 {n} 条提醒"): 2 for i in range(1, 31) for n in range(2)}
+        (f"o-{i}", f"【提醒】{m['title']}\n书记{i - 1}同志：第 {n} 条提醒"): 2 for i in range(1, 31) for n in range(2)}
     messages = await clients[1].app[OUTBOX].listing()
     assert len({(x["ref"], x["to"]) for x in messages}) == len(messages) == 120
     assert all(x["fired"] == 2 for x in (await api.admin("GET", "/api/admin/reminders"))["reminders"])
@@ -142,7 +157,8 @@ async def test_cancelling_skips_what_is_not_yet_sent(aiohttp_client, wechat_sett
     gone = await api.admin("DELETE", f"/api/admin/reminders/{held['id']}")
     assert gone["status"] == "cancelled"
     assert "已取消" in (await api.admin("DELETE", f"/api/admin/reminders/{held['id']}", 409))["error"]
-    assert [d.text.split("\n")[1] for d in wechat_standin.delivered] == ["紧急提醒"] * 4
+    assert sorted(d.text.split("\n")[1] for d in wechat_standin.delivered) == \
+        ["张三同志：紧急提醒", "李四同志：紧急提醒", "李四同志：紧急提醒", "王五同志：紧急提醒"]
 
 
 async def test_cancel_turns_queued_messages_into_skipped(aiohttp_client, wechat_settings, aredis, wechat_standin):

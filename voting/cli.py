@@ -10,6 +10,7 @@ from aiohttp import web
 
 from .app import create_app
 from .appkeys import REDIS, SETTINGS
+from .console.admin_auth import ADMIN_GUESSES, STRONG_BITS, token_bits, token_is_strong
 from .console.demo import ensure_demo_meeting
 from .settings import Settings
 from .store.embedded_redis import EmbeddedRedisError
@@ -38,6 +39,10 @@ def _announce(app: web.Application):
         print(f"述职评议服务已启动：{s.base_url}", flush=True)
         print(f"  管理后台：{s.base_url}/admin?token={s.admin_token}", flush=True)
         print(f"  ADMIN_TOKEN={s.admin_token}", flush=True)
+        if not token_is_strong(s.admin_token):
+            print(f"  注意：ADMIN_TOKEN 过短（约 {token_bits(s.admin_token):.0f} 位，建议至少 {STRONG_BITS} 位），"
+                  f"因此同一地址错误 {ADMIN_GUESSES} 次后十分钟内不能重新登录（已登录的不受影响）。"
+                  "不设置 ADMIN_TOKEN 即自动生成足够长的令牌。", flush=True)
     app.on_startup.append(on_startup)
 
 

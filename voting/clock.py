@@ -2,9 +2,13 @@
 DESIGN.md §4 "times without an offset are China time")."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8), "UTC+8")
+# The years a typed time may fall in. Beyond them Python's datetime overflows once the time is moved to UTC or
+# China time or a few days on ("0001-01-01T00:00" is 0000-12-31 in UTC: ValueError, a 500 in the review), and
+# no meeting, deadline or reminder is set there.
+FIRST_YEAR, LAST_YEAR = 1971, 9998
 
 
 def china(ts: float) -> datetime:
@@ -16,10 +20,17 @@ def clock_text(ts: float) -> str:
     return china(ts).strftime("%H:%M:%S")
 
 
+def in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def parse_china_iso(text: str) -> datetime | None:
-    """ISO 8601 ("2024-01-15T10:30", "…+08:00", "…Z"); without an offset, China time. None when it is not one."""
+    """ISO 8601 ("2024-01-15T10:30", "…+08:00", "…Z"); without an offset, China time. None when it is not one,
+    or is outside FIRST_YEAR..LAST_YEAR."""
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if not in_range(when):
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=CHINA)
