@@ -22,7 +22,7 @@ async def test_simulated_scan_and_commands_through_the_signed_webhook(aiohttp_se
     m = await api.create_meeting()
     env = {**wechat_standin.env(), "PUBLIC_URL": str(server.make_url(""))}
     code, out = await simulate(capsys, env, "--openid", "o1", "scan", f"m:{m['id']}:{m['join_code']}")
-    assert code == 0 and out.startswith(f"【图文】进入评议：{m['title']}") and "/connect/oauth2/authorize" in out
+    assert code == 0 and out.startswith(f"【图文】进入评议：{m['title']}") and "/wx/enter?s=" in out
     code, out = await simulate(capsys, env, "--openid", "o1", "text", "帮助")
     assert code == 0 and "测评" in out
     code, out = await simulate(capsys, {**env, "WECHAT_TOKEN": "wrongtoken"}, "text", "帮助")
