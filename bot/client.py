@@ -7,6 +7,9 @@ the shared access_token of bot/token.py. Rules (issue 8 §6, issue 9 §1):
   A send that may have reached WeChat (read timeout, dropped connection) is not repeated: the error says
   `uncertain=True` and the outbox decides.
 - Anything else raises at once as a typed WeChatError (bot/errors.py). Nothing recurses.
+- An error that means our configuration is wrong (bot/errors.py CONFIG_CODES: wrong appid or secret, server IP
+  not whitelisted, no permission) is also logged as a warning, once a minute per call and code: the person who
+  meets it sees only "微信授权失败" and cannot fix it. No openid or code goes into the log.
 In console mode (no appid/secret) the official-account methods raise NotConfigured; `console` tells.
 """
 from __future__ import annotations
@@ -27,9 +30,10 @@ from urllib3.exceptions import NewConnectionError
 from wechatpy.exceptions import WeChatException
 
 from .config import WeChatConfig
-from .errors import Category, NotConfigured, WeChatError
+from .errors import CONFIG_CODES, Category, NotConfigured, WeChatError
 from .messages import Article
 from .sync_clients import MiniProgramClient, OfficialAccountClient, oauth_client
+from .throttled_log import Throttled
 from .token import SharedToken
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,7 @@ class WeChatApi:
         self._oauth = None if config.console else oauth_client(config)
         self._mini = MiniProgramClient(config) if config.mini_program else None
         self.token = None
+        self.warnings = Throttled(log)
         if self._official:
             backoffs = sum(config.backoff * 2 ** i for i in range(config.attempts))
             fetch_time = config.attempts * self._guard + backoffs
@@ -104,15 +109,25 @@ class WeChatApi:
         return url + (f"&state={state}" if state else "") + "#wechat_redirect"
 
     async def oauth_user(self, code: str) -> WeChatUser:
-        """Exchange an OAuth code (single use, 5 minutes) for the openid; unionid when the account has one."""
+        """Exchange an OAuth code (single use, 5 minutes) for the openid. WeChat gives the unionid here only for
+        scope snsapi_userinfo (网页授权), so with our snsapi_base it is normally None: see `unionid_of`.
+        Never resent once the request may have left (review finding): WeChat has probably taken the code by
+        then, and a second try only earns 40163 after another full timeout; a timeout raises at once."""
         self._need_official()
         _check_code(code)
         params = {"appid": self.config.appid, "secret": self.config.secret, "code": code,
                   "grant_type": "authorization_code"}
         # wechatpy's public fetch_access_token would also keep the person's token on this shared object.
         result = await self._call("sns/oauth2/access_token",
-                                  lambda: self._oauth._get("sns/oauth2/access_token", params=params))
+                                  lambda: self._oauth._get("sns/oauth2/access_token", params=params), resend=False)
         return WeChatUser(_field(result, "openid"), result.get("unionid") or None)
+
+    async def unionid_of(self, openid: str) -> str | None:
+        """获取用户基本信息 (UnionID机制, GET cgi-bin/user/info): the unionid of one of the official account's
+        followers when the account is bound to an open platform; None for an account bound to none, or for a
+        non-follower (subscribe 0: WeChat then gives nothing but the openid)."""
+        result = await self._official_call("user/info", lambda c: c.user.get(openid))
+        return result.get("unionid") or None
 
     async def mini_program_user(self, code: str) -> WeChatUser:
         """jscode2session for a wx.login code: openid and, when bound to an open platform, unionid.
@@ -178,6 +193,8 @@ class WeChatApi:
                                 self.config.attempts, delay)
                     await asyncio.sleep(delay)
                     continue
+                if e.code in CONFIG_CODES:
+                    self._misconfigured(what, e)
                 raise
 
     async def _in_thread(self, fn: Callable[[], Any]) -> dict:
@@ -210,9 +227,17 @@ class WeChatApi:
                 raise
             # 40001/40125/40164 here mean a wrong secret or a server IP not on the whitelist: refreshing again
             # cannot help, so this must not look like a TOKEN error to the caller.
+            self._misconfigured("token", e)
             raise WeChatError(e.code, f"获取 access_token 失败（请检查 WECHAT_APPID、WECHAT_SECRET 与 IP 白名单）："
                                       f"{e.message}", category=Category.OTHER) from None
         return _field(result, "access_token"), int(result.get("expires_in") or 7200)
+
+
+    def _misconfigured(self, what: str, e: WeChatError) -> None:
+        app = "WECHAT_MP_APPID / WECHAT_MP_SECRET" if what == "sns/jscode2session" else "WECHAT_APPID / WECHAT_SECRET"
+        self.warnings.warning(("config", what, e.code),
+                              "WeChat %s refused our configuration (errcode %s: %s): check %s, the server's IP on "
+                              "the account's whitelist and the account's permissions", what, e.code, e.message, app)
 
 
 def _from_wechatpy(e: WeChatException) -> WeChatError:

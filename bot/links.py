@@ -60,7 +60,7 @@ async def meeting_card(app: web.Application, openid: str, meeting: Meeting, writ
     if app[WECHAT_API].console:           # no 网页授权 without credentials: the H5 page with the code
         url = meeting.ballot_url(settings.base_url, code)
     else:
-        url = meeting_link(app, meeting.id, present=bool(code))
+        url = meeting_link(app, meeting.id, present=bool(code), openid=openid)   # the card proves only its own scan
     hint = "请使用您的邀请卡加入，" if meeting.eligibility == "roster" else ""
     return NewsReply(Article(title=f"进入评议：{meeting.title}",
                              description=f"无记名评议，不记录您的微信身份与评分的对应关系。{hint}点击进入评议页面。",

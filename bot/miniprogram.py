@@ -9,7 +9,7 @@ from aiohttp import web
 from voting.errors import ApiError
 
 from .appkeys import WECHAT_API
-from .errors import Category, WeChatError
+from .errors import CONFIG_CODES, Category, WeChatError
 from .oauth import account_of
 
 
@@ -24,5 +24,7 @@ async def wx_code_account(app: web.Application, value) -> str:
     except WeChatError as e:
         if e.category == Category.RETRY:
             raise ApiError(503, "微信暂时无法验证登录，请稍后重试", retry_after=5) from None
+        if e.code in CONFIG_CODES:      # ours to fix, not the person's code (the facade has logged it)
+            raise ApiError(503, "本服务的微信小程序配置有误，暂时无法登录，请联系会议组织者", retry_after=60) from None
         raise ApiError(401, "微信登录凭证无效或已使用，请重新进入小程序") from None
     return account_of(user, "mp")

@@ -55,12 +55,15 @@ async def browser():
 
 @pytest.fixture
 def start_site(aiohttp_server, settings):
-    """Start the service on a free port, with Settings changed as given."""
-    async def start(**changes):
+    """Start the service on a free port, with Settings changed as given; `prepare(app)` runs before it starts
+    (e.g. to tune the WeChat config)."""
+    async def start(prepare=None, **changes):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         app = create_app(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port, **changes))
+        if prepare is not None:
+            prepare(app)
         return await aiohttp_server(app, port=port)
     return start
 

@@ -170,12 +170,24 @@ async def test_oauth_base_gives_the_phones_openid_once_per_code(api, wechat_stan
     query = parse_qs(location.query)
     assert location.path == "/m/abc" and query["x"] == ["1"] and query["state"] == ["abc123"]
     user = await api.oauth_user(query["code"][0])
-    assert (user.openid, user.unionid) == ("o-phone-42", "u-42")
+    assert (user.openid, user.unionid) == ("o-phone-42", None)       # unionid: only for snsapi_userinfo
     for code, errcode in ((query["code"][0], 40163), ("not-a-code", 40029)):
         with pytest.raises(WeChatError) as e:
             await api.oauth_user(code)
         assert (e.value.code, e.value.category) == (errcode, Category.OTHER)
     assert wechat_standin.calls["token"] == 0
+
+
+async def test_user_info_gives_a_followers_unionid_and_nothing_for_a_non_follower(api, wechat_standin):
+    """获取用户基本信息 (UnionID机制): what the OAuth callback asks when snsapi_base gave no unionid."""
+    wechat_standin.use_phone("o-phone-42", unionid="u-42")
+    wechat_standin.use_phone("o-phone-43")                    # an account bound to no open platform
+    assert await api.unionid_of("o-phone-42") == "u-42"
+    assert await api.unionid_of("o-phone-43") is None
+    wechat_standin.unfollow("o-phone-42")
+    assert await api.unionid_of("o-phone-42") is None        # subscribe 0: WeChat says nothing else
+    assert [q["openid"] for e, q in wechat_standin.requests if e == "user/info"] == ["o-phone-42", "o-phone-43",
+                                                                                    "o-phone-42"]
 
 
 async def test_mini_program_login_fetches_no_access_token(api, wechat_standin):

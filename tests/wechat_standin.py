@@ -3,17 +3,25 @@ wechatpy client works against it (the service reaches it through WECHAT_API_BASE
 
 Endpoints (paths as documented): GET /cgi-bin/token; POST /cgi-bin/qrcode/create; GET /connect/oauth2/authorize
 (the OAuth page: redirects to redirect_uri?code=...&state=...); GET /sns/oauth2/access_token; GET
-/sns/jscode2session; POST /cgi-bin/message/custom/send and /cgi-bin/message/template/send. Calls that take an
-access_token check it: 41001 missing, 40001 unknown, 42001 expired. Answers are JSON with errcode/errmsg.
+/sns/jscode2session; GET /cgi-bin/user/info; POST /cgi-bin/message/custom/send and /cgi-bin/message/template/send.
+Calls that take an access_token check it: 41001 missing, 40001 unknown, 42001 expired. Answers are JSON with
+errcode/errmsg.
+
+UnionID, as documented: sns/oauth2/access_token returns `unionid` only for scope snsapi_userinfo (网页授权), never
+for snsapi_base; jscode2session returns it when the mini-program is bound to an open platform; cgi-bin/user/info
+(获取用户基本信息, UnionID机制) returns it for a follower (subscribe 1) when the account is bound to one, and for a
+non-follower only {subscribe: 0, openid} ("拉取不到其余信息"). A person's unionid here is the one given to
+`use_phone`, `oauth_code` or `mini_program_code` (None: not bound to an open platform).
 
 Test controls (endpoint names are paths without the leading "/" and "cgi-bin/": "token", "qrcode/create",
-"message/custom/send", "message/template/send", "sns/oauth2/access_token", "sns/jscode2session",
+"message/custom/send", "message/template/send", "sns/oauth2/access_token", "sns/jscode2session", "user/info",
 "connect/oauth2/authorize"):
   fail(endpoint, *errcodes)   the next calls answer these errcodes, one each, in order
   fail_always(endpoint, code) every call answers code (None: stop)
   delay(endpoint, seconds)    answer that much later (None as endpoint: every endpoint)
   expire_token()              the current access_token answers 42001 from now on
-  use_phone(openid, unionid)  who the "phone" is when it opens the OAuth page
+  use_phone(openid, unionid)  who the "phone" is when it opens the OAuth page (a follower of the account)
+  unfollow(openid)            that person no longer follows the account (user/info answers subscribe 0)
   oauth_code(openid), mini_program_code(openid): a code as WeChat would hand to our page / wx.login
   add_template(id, thing1="thing", ...): a 类目模板 whose fields are checked (47003) like WeChat's
   calls[endpoint], requests: what was asked; delivered, delivered_to(openid): messages WeChat accepted (a
@@ -89,7 +97,8 @@ class WeChatStandIn:
         self.phone_openid, self.phone_unionid = "o-phone-0001", None
         self._tokens: dict[str, float] = {}             # access_token -> expires (unix seconds)
         self._current: str | None = None
-        self._codes: dict[str, dict] = {}               # code -> {openid, unionid, kind, expires, used}
+        self._codes: dict[str, dict] = {}               # code -> {openid, unionid, kind, scope, expires, used}
+        self.followers: dict[str, str | None] = {}      # the official account's followers: openid -> unionid
         self._forced: dict[str, deque[int]] = defaultdict(deque)
         self._always: dict[str, int] = {}
         self._delay: dict[str | None, float] = {}
@@ -99,6 +108,7 @@ class WeChatStandIn:
         self.app.router.add_get("/connect/oauth2/authorize", self.authorize)
         self.app.router.add_get("/sns/oauth2/access_token", self.oauth_access_token)
         self.app.router.add_get("/sns/jscode2session", self.jscode2session)
+        self.app.router.add_get("/cgi-bin/user/info", self.user_info)
         self.app.router.add_post("/cgi-bin/message/custom/send", self.custom_send)
         self.app.router.add_post("/cgi-bin/message/template/send", self.template_send)
 
@@ -125,9 +135,14 @@ class WeChatStandIn:
 
     def use_phone(self, openid: str, unionid: str | None = None) -> None:
         self.phone_openid, self.phone_unionid = openid, unionid
+        self.followers[openid] = unionid
 
-    def oauth_code(self, openid: str, unionid: str | None = None) -> str:
-        return self._new_code("oauth", openid, unionid)
+    def unfollow(self, openid: str) -> None:
+        self.followers.pop(openid, None)
+
+    def oauth_code(self, openid: str, unionid: str | None = None, scope: str = "snsapi_base") -> str:
+        self.followers.setdefault(openid, unionid)
+        return self._new_code("oauth", openid, unionid, scope)
 
     def mini_program_code(self, openid: str, unionid: str | None = None) -> str:
         return self._new_code("mini", openid, unionid)
@@ -150,9 +165,9 @@ class WeChatStandIn:
 
     # --- plumbing ------------------------------------------------------------------------------------------------
 
-    def _new_code(self, kind: str, openid: str, unionid: str | None) -> str:
+    def _new_code(self, kind: str, openid: str, unionid: str | None, scope: str = "") -> str:
         code = secrets.token_hex(16)
-        self._codes[code] = {"kind": kind, "openid": openid, "unionid": unionid,
+        self._codes[code] = {"kind": kind, "openid": openid, "unionid": unionid, "scope": scope,
                              "expires": time.time() + CODE_TTL, "used": False}
         return code
 
@@ -265,7 +280,8 @@ class WeChatStandIn:
         if q.get("appid") != self.appid or not q.get("redirect_uri") or q.get("response_type") != "code" \
                 or q.get("scope") not in ("snsapi_base", "snsapi_userinfo"):
             return web.Response(status=400, text="Oops! Something went wrong:(  (bad authorize parameters)")
-        code = self.oauth_code(request.cookies.get("standin_openid") or self.phone_openid, self.phone_unionid)
+        code = self.oauth_code(request.cookies.get("standin_openid") or self.phone_openid, self.phone_unionid,
+                               q["scope"])
         target = q["redirect_uri"]
         params = {"code": code, **({"state": q["state"]} if "state" in q else {})}
         raise web.HTTPFound(target + ("&" if "?" in target else "?") + urlencode(params))
@@ -274,16 +290,32 @@ class WeChatStandIn:
         entry = self._grant(request, "oauth", self.appid, self.secret, "code")
         if isinstance(entry, web.Response):
             return entry
-        return _with_unionid(entry, {
-            "access_token": "OAUTH_" + secrets.token_urlsafe(24), "expires_in": 7200,
-            "refresh_token": "REFRESH_" + secrets.token_urlsafe(24), "openid": entry["openid"],
-            "scope": "snsapi_base"})
+        answer = {"access_token": "OAUTH_" + secrets.token_urlsafe(24), "expires_in": 7200,
+                  "refresh_token": "REFRESH_" + secrets.token_urlsafe(24), "openid": entry["openid"],
+                  "scope": entry["scope"]}
+        if entry["scope"] != "snsapi_userinfo":          # "unionid …只有在scope为snsapi_userinfo时返回"
+            return web.json_response(answer)
+        return _with_unionid(entry, answer)
 
     async def jscode2session(self, request: web.Request) -> web.Response:
         entry = self._grant(request, "mini", self.mp_appid, self.mp_secret, "js_code")
         if isinstance(entry, web.Response):
             return entry
         return _with_unionid(entry, {"openid": entry["openid"], "session_key": secrets.token_urlsafe(16)})
+
+    async def user_info(self, request: web.Request) -> web.Response:
+        """获取用户基本信息 (UnionID机制): a non-follower gets subscribe 0 and nothing else."""
+        if error := self._token_error(request):
+            return error
+        openid = request.query.get("openid", "")
+        if not OPENID.match(openid):
+            return _error(40003)
+        if openid not in self.followers:
+            return web.json_response({"subscribe": 0, "openid": openid})
+        return _with_unionid({"unionid": self.followers[openid]}, {
+            "subscribe": 1, "openid": openid, "language": "zh_CN", "subscribe_time": int(time.time()) - 60,
+            "remark": "", "groupid": 0, "tagid_list": [], "subscribe_scene": "ADD_SCENE_QR_CODE", "qr_scene": 0,
+            "qr_scene_str": ""})
 
     async def custom_send(self, request: web.Request) -> web.Response:
         data = await self._message(request)
