@@ -12,6 +12,8 @@ anonymous comments.
 - `GET /feedback/{mid}/{sid}`: that secretary's comments (问题和不足, 意见建议) in two separately shuffled lists,
   with no voter reference and no time (DESIGN.md §3). Only that secretary: with credentials, the OAuth openid
   (snsapi_base) must be one of their bound accounts; a signed `?t=` link (the printed one) also opens it.
+- The `comments` given are also saved as the organizer's record of the 点评 (`MeetingKeys.dianping`, read back and
+  saved without sending in feedback_console.py); a call without them uses what was saved.
 - `POST /api/admin/meetings/{id}/feedback/{sid}/link`: a new printed link; the old ones stop working (each link
   carries the secretary's generation, `{m:ID}:feedback:links`), as the paperwork's personal links do.
 """

@@ -102,6 +102,16 @@ def test_notes_sheet_reports_quota_findings():
     assert any("超过评议人数 2 人的三分之一" in str(t) for t in texts)
 
 
+def test_a_tiny_share_is_a_number_that_still_reads_above_zero():
+    """One 一般 ballot in 10,000: 0.01 % (share_text), stored as 0.0001 under "0.00%", not 0 %."""
+    r = pd.DataFrame({"secretary": ["s1"], "votes": [10000], "mean": [9.9996], "hao": [9999], "jiaohao": [0],
+                      "yiban": [1], "cha": [0], "low_share": [0.0001], "grade": ["好"], "reason": [""]})
+    ws = workbook(results=r)["评议结果"]
+    row = {c.value: v for c, v in zip(ws[1], ws[2])}
+    assert (row["一般差占比"].value, row["一般差占比"].number_format) == (0.0001, "0.00%")
+    assert excel_text(row["一般差占比"]) == "0.01%" and row["平均分"].data_type == "n"
+
+
 def excel_text(cell) -> str:
     """What Excel shows for a number under the formats the export writes ("0.00", "0.000", "0.0%", "0%")."""
     fmt = cell.number_format
