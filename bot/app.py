@@ -9,7 +9,7 @@ from aiohttp import web
 from voting.appkeys import ACCOUNT_RESOLVERS, CONSOLE_PAGES, JOIN_QR, MEETING_PAGES, REDIS, SETTINGS
 from voting.errors import ApiError
 
-from . import admin_api, feedback, join_pages, oauth, pages, qr, verify_files, webhook
+from . import admin_api, feedback, feedback_console, join_pages, oauth, pages, qr, verify_files, webhook
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
 from .client import WeChatApi
 from .config import WeChatConfig
@@ -42,6 +42,7 @@ def setup(app: web.Application) -> None:
     app.cleanup_ctx.append(webhook.webhook_ctx)
     outbox.setup(app)                   # the sender (after api_ctx: it sends through the facade), its routes
     feedback.setup_routes(app)
+    feedback_console.setup_routes(app)
 
 
 @web.middleware

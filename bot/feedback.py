@@ -12,6 +12,8 @@ anonymous comments.
 - `GET /feedback/{mid}/{sid}`: that secretary's comments (问题和不足, 意见建议) in two separately shuffled lists,
   with no voter reference and no time (DESIGN.md §3). Only that secretary: with credentials, the OAuth openid
   (snsapi_base) must be one of their bound accounts; a signed `?t=` link (the printed one) also opens it.
+- The `comments` given are also saved as the organizer's record of the 点评 (`MeetingKeys.dianping`, read back and
+  saved without sending in feedback_console.py); a call without them uses what was saved.
 - `POST /api/admin/meetings/{id}/feedback/{sid}/link`: a new printed link; the old ones stop working (each link
   carries the secretary's generation, `{m:ID}:feedback:links`), as the paperwork's personal links do.
 """
@@ -28,6 +30,7 @@ from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
+from voting.console import dianping
 from voting.store.keys import meeting_keys
 
 from .appkeys import FEEDBACK_LINES, WECHAT_API
@@ -42,12 +45,12 @@ _shuffle = random.SystemRandom().shuffle
 
 
 def snapshot_key(mid: str) -> str:
-    return f"{meeting_keys(mid).tag}:feedback"
+    """hash: sid -> JSON of what the secretary was told (`MeetingKeys.feedback`: the export reads it too)."""
+    return meeting_keys(mid).feedback
 
 
 
-
-def _comments(body: dict, meeting: Meeting) -> dict[str, str]:
+def parse_comments(body: dict, meeting: Meeting) -> dict[str, str]:
     raw = body.get("comments")
     if raw is None:
         return {}
@@ -91,6 +94,11 @@ def feedback_text(meeting: Meeting, snap: dict, link: str, extra: list[str] = ()
     return "\n".join([*lines, *extra])
 
 
+def sheets_path(mid: str, sids: list[str] = ()) -> str:
+    """The printable feedback sheets (bot/feedback_console.py), of these secretaries or of all fed back."""
+    return f"/admin/meetings/{mid}/feedback/sheets" + (f"?secretaries={','.join(sids)}" if sids else "")
+
+
 def links_key(mid: str) -> str:
     """hash: sid -> generation of that secretary's printed link (a new one revokes the old)."""
     return f"{meeting_keys(mid).tag}:feedback:links"
@@ -107,9 +115,11 @@ def page_url(app: web.Application, mid: str, sid: str, generation: int | None = 
 async def feedback_api(request: web.Request) -> web.Response:
     redis = request.app[REDIS]
     meeting = await load_meeting(redis, request.match_info["id"])
-    comments = _comments(await read_json(request, request.app[SETTINGS].max_json_body * 16), meeting)
+    comments = parse_comments(await read_json(request, request.app[SETTINGS].max_json_body * 16), meeting)
     if await redis.scard(meeting_keys(meeting.id).open):
         raise ApiError(409, "仍有测评正在进行，请先结束全部测评，再反馈本人")
+    await dianping.save(redis, meeting.id, comments)      # the organizer's record, sent or not
+    saved = {sid: d.text for sid, d in (await dianping.load(redis, meeting.id)).items()}
     rows = results.results_json(meeting, await results.graded(redis, meeting))
     bound, _ = await bindings(redis, meeting.id)
     kept = {sid: json.loads(v) for sid, v in (await redis.hgetall(snapshot_key(meeting.id))).items()}
@@ -124,7 +134,7 @@ async def feedback_api(request: web.Request) -> web.Response:
             continue
         snap = kept.get(sid)
         if snap is None or not snap.get("messaged"):
-            snap = _snapshot(row, comments.get(sid, (snap or {}).get("dianping", "")))
+            snap = _snapshot(row, saved.get(sid, ""))
         accounts = bound.get(sid, [])
         snap["messaged"] = snap["messaged"] or bool(accounts)
         snapshots[sid] = json.dumps(snap, ensure_ascii=False)
@@ -145,7 +155,8 @@ async def feedback_api(request: web.Request) -> web.Response:
         "queued": sum(new for _, new in queued), "already": sum(not new for _, new in queued),
         "messages": [{"id": ident, "secretary": item.secretary, "name": item.name, "to": mask(item.to),
                       "new": new} for item, (ident, new) in zip(items, queued)],
-        "unbound": unbound, "no_result": no_result, "console": console})
+        "unbound": unbound, "no_result": no_result, "console": console,
+        "sheets_url": sheets_path(meeting.id, [u["id"] for u in unbound]) if unbound else None})
 
 
 async def _secretary(request: web.Request, meeting_part: str) -> tuple[Meeting, str]:

@@ -8,6 +8,8 @@ with =, +, -, @, tab or CR gets a leading single quote, as OWASP recommends for 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from openpyxl.cell.cell import Cell
 
@@ -57,3 +59,28 @@ def put(ws, row: int, column: int, value) -> Cell:
     cell = ws.cell(row, column)
     cell.value = value
     return text_cell(cell)
+
+
+def number_as_shown(cell: Cell) -> Cell:
+    """A displayed number ("8.99", "3.999", "12.5%") becomes that number with a format of as many decimals, so
+    Excel and WPS show the very same text and no "number stored as text" flag. The value is the shown one, not
+    the unrounded one: under "0.00" Excel would round 8.995 half-up to 9.00, a 较好 mean read as 好 (scoring.text).
+    Anything else ("", a word) stays as it is."""
+    text = cell.value
+    if not isinstance(text, str) or not text or "e" in text.lower():
+        return cell
+    percent = text.endswith("%")
+    digits = text.removesuffix("%")
+    try:
+        value = float(digits)
+    except ValueError:
+        return cell
+    if not math.isfinite(value):
+        return cell
+    decimals = len(digits.partition(".")[2])
+    fmt = "0" + ("." + "0" * decimals if decimals else "")
+    cell.value = value / 100 if percent else value
+    cell.data_type = "n"
+    cell.quotePrefix = False
+    cell.number_format = fmt + "%" if percent else fmt
+    return cell

@@ -28,6 +28,11 @@ _ASSESSED = ("在职党支部书记", "二级党组织书记", "党支部书记"
 _COLUMNS = {"述职人": "secretary", "问题": "problem", "存在的问题": "problem", "抓党建工作中存在的问题": "problem",
             "problems": "problem", "整改措施": "measure", "measures": "measure", "整改时限": "deadline"}
 _THIN = Side(style="thin")
+HEADER_ROW = 5       # title, 填表部门/填表人, 考核时间、地点, 参会人员, then the table's header
+# 002 §三.6, 004 §五(六): the 整改清单 lists the problems 领导点评 (上级点评) pointed out; until a secretary's list comes
+# in, 附件2's problems are the 点评's, marked so that no one takes them for the secretary's own list.
+FALLBACK_MARK = "（据领导点评，整改清单未交）"
+NOT_IN = "（整改清单未交）"
 
 
 def checklist_title(info: Mapping[str, str]) -> str:
@@ -90,8 +95,11 @@ def _time_place(info: Mapping) -> str:
     return "，".join(x for x in (_text(info.get("time")), _text(info.get("place"))) if x)
 
 
-def fill_checklist(ws, people: pd.DataFrame, names: list[str], finals, rectification, info: Mapping) -> None:
-    """Write the form on `ws`: people (secretary, org), names (“张三\\n现场述职”), final grades."""
+def fill_checklist(ws, people: pd.DataFrame, names: list[str], finals, rectification, info: Mapping,
+                   dianping: Mapping[str, str] | None = None) -> list[str]:
+    """Write the form on `ws`: people (secretary, org), names (“张三\\n现场述职”), final grades. A secretary with
+    no 整改清单 but a 点评 (`dianping`, secretary -> text) gets the 点评 as problems, marked FALLBACK_MARK;
+    returns their names."""
     fixes = rectification_items(rectification)
     stray = [sid for sid in fixes if sid not in set(people["secretary"])]
     if stray:  # a typo would silently drop a secretary's whole list
@@ -104,8 +112,13 @@ def fill_checklist(ws, people: pd.DataFrame, names: list[str], finals, rectifica
         ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
     ws.cell(1, 1).font = Font(bold=True, size=14)
     put_row(ws, HEADERS)
+    fallback = []
     for i, (sid, org, name, final) in enumerate(zip(people["secretary"], people["org"], names, finals), start=1):
         problems, measures = fixes.get(sid, ("", ""))
+        said = _text((dianping or {}).get(sid))
+        if sid not in fixes and said:
+            problems, measures = f"{said}\n{FALLBACK_MARK}", NOT_IN
+            fallback.append(name.split("\n")[0])
         put_row(ws, [i, org, name, final, problems, measures])
     last = ws.max_row
     notes = ["可自行添加行"] + [n for n in [_text(info.get("note"))] if n]
@@ -119,3 +132,4 @@ def fill_checklist(ws, people: pd.DataFrame, names: list[str], finals, rectifica
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    return fallback

