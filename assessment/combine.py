@@ -50,17 +50,17 @@ def suggested_pairs(up: Meeting, down: Meeting) -> list[list[str]]:
 
 def parse_pairs(value, up: Meeting, down: Meeting) -> list[list[str]]:
     if not isinstance(value, list) or len(value) > len(up.secretaries) + len(down.secretaries):
-        raise ApiError(400, "pairs 须为 [[上述会议书记编号, 下评会议书记编号], …] 的列表")
+        raise ApiError(400, "人员对应（pairs）须为 [[上述会议书记编号, 下评会议书记编号], …] 的列表")
     pairs, seen_up, seen_down = [], set(), set()
     for n, pair in enumerate(value, 1):
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(s, str) for s in pair):
-            raise ApiError(400, f"pairs 第 {n} 项须为 [上述会议书记编号, 下评会议书记编号]")
+            raise ApiError(400, f"人员对应第 {n} 项（pairs）须为 [上述会议书记编号, 下评会议书记编号]")
         u, d = pair
         if u not in up.names or d not in down.names:
-            raise ApiError(404, f"pairs 第 {n} 项：{'上述' if u not in up.names else '下评'}会议没有这位述职书记")
+            raise ApiError(404, f"人员对应第 {n} 项：{'上述' if u not in up.names else '下评'}会议没有这位述职书记")
         if u in seen_up or d in seen_down:
             who = up.names[u] if u in seen_up else down.names[d]
-            raise ApiError(400, f"pairs 第 {n} 项：“{who}”已对应了另一人，一人只能对应一人")
+            raise ApiError(400, f"人员对应第 {n} 项：“{who}”已对应了另一人，一人只能对应一人")
         seen_up.add(u)
         seen_down.add(d)
         pairs.append([u, d])

@@ -136,7 +136,7 @@ async def preset_list(request: web.Request) -> web.Response:
     try:
         day = date.fromisoformat(raw) if raw else None
     except ValueError:
-        raise ApiError(400, "meeting_date 须为日期，如 2026-12-28") from None
+        raise ApiError(400, "会议日期（meeting_date）须为日期，如 2026-12-28") from None
     return json_response({"presets": presets(time.time(), day)})
 
 
