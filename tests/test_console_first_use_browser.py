@@ -36,3 +36,31 @@ async def test_console_error_messages_have_no_english_field_names(browser, api, 
     await expect(message).to_have_text("调整等次只能是 好、较好、一般 或 差（留空为恢复建议等次）")
     assert not ENGLISH_WORD.search(await message.inner_text())
     await shots(page, "override")
+
+
+async def test_released_results_start_on_page_1_of_the_projector(browser, start_site, aiohttp_client, shots):
+    """50 secretaries, the screen open during voting: two seconds after release it showed "第 2 / 3 页" (pages
+    counted from the page's load). Results start on page 1, and again when other rows close and show."""
+    site = await start_site(screen_page_seconds=3)
+    api = Api(await aiohttp_client(site))
+    secretaries = [{"name": f"书记{n:02d}", "org": f"第{n}党支部"} for n in range(1, 51)]
+    m = await api.create_meeting(secretaries=secretaries, voter_groups=[])
+    await api.open(m["id"])
+    token = await api.join(m)
+    await api.cast(m["id"], token, "s1", 9)
+    screen = await (await browser.new_context(**PROJECTOR)).new_page()
+    await screen.goto(m["screen_url"])
+    for n in range(1, 26):
+        await api.close(m["id"], f"s{n}")
+    await expect(screen.locator("#pager")).to_have_text(re.compile(r"^第 2 / 2 页"), timeout=8000)   # the voting grid turned
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
+    pager = screen.locator("#pager")
+    await expect(pager).to_have_text(re.compile(r"^第 1 / \d 页 · 自动翻页$"), timeout=2000)
+    await expect(screen.locator("#results td:nth-child(2)").first).to_have_text("书记01")
+    await shots(screen, "released")
+    await expect(pager).to_have_text(re.compile(r"^第 2 / "), timeout=8000)   # turns by itself from there
+
+    await api.close(m["id"])                                     # the other 25 close: their results show
+    await expect(pager).to_have_text(re.compile(r"^第 1 / "), timeout=2000)
+    await expect(screen.locator("#results td:nth-child(2)").first).to_have_text("书记01")
+    await shots(screen, "all-closed")
