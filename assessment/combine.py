@@ -22,6 +22,14 @@ from voting.results import load_decisions
 UP, DOWN = scoring.SOURCES          # 上述, 下评
 
 
+def combinable(preset: str) -> bool:
+    """Rules that set the 上述/下评 weights (004 §三: 70 % and 30 %); without them there is nothing to combine."""
+    return preset in scoring.PRESETS and bool(scoring.load_rules(preset).weights.source)
+
+
+RULES_WITH_WEIGHTS = "、".join(f"「{scoring.load_rules(p).label}」" for p in scoring.PRESETS if combinable(p))
+
+
 def key(up: str, down: str) -> str:
     """string: JSON {pairs: [[上述 sid, 下评 sid], …], require_both} for this pair of meetings."""
     return f"assessment:combination:{up}:{down}"
@@ -92,7 +100,7 @@ async def combined(redis: aioredis.Redis, up: Meeting, down: Meeting, pairs, req
     """(result of combine_directions with people, rules, notes); people: [{person, up, down, name, org}]."""
     rules = scoring.load_rules(up.preset)
     notes = [] if down.preset == up.preset else [
-        f"两次会议的评定规则不同（上述 {up.preset}，下评 {down.preset}），按上述会议的规则（{up.preset}）合成"]
+        f"两次会议的评定规则不同（上述「{up.rules.label}」，下评「{down.rules.label}」），按上述会议的规则合成"]
     matched = {u: d for u, d in pairs}
     people = [{"person": f"p{i}", "up": u["id"], "down": matched.get(u["id"]), "name": u["name"], "org": u.get("org", "")}
               for i, u in enumerate(up.secretaries, 1)]

@@ -64,3 +64,41 @@ async def test_released_results_start_on_page_1_of_the_projector(browser, start_
     await expect(pager).to_have_text(re.compile(r"^第 1 / "), timeout=2000)
     await expect(screen.locator("#results td:nth-child(2)").first).to_have_text("书记01")
     await shots(screen, "all-closed")
+
+
+async def test_rules_are_named_as_documents_and_only_meetings_with_a_composite_link_it(browser, api, site, shots):
+    """The 评定规则 list and the meeting header showed code names (shanghaimiao-2022); every meeting linked the
+    综合考评（003）, which for a 004 meeting opened a bare 409 page with no way back."""
+    page = await console(browser, site, "/admin")
+    options = page.locator("select[name=preset] option")
+    texts = await options.all_inner_texts()
+    assert "上海庙镇 2022 年度方案（004）" in texts and "湘西州直单位 2018 年度方案（003）" in texts
+    assert not any(re.search(r"[a-z]+-\d{4}", t) for t in texts), texts
+    await expect(page.locator("select[name=preset]")).to_have_value("shanghaimiao-2022")   # the API's code
+
+    m004 = await api.create_meeting(title="镇党委述职评议", preset="shanghaimiao-2022")
+    m003 = await api.create_meeting(title="州直单位述职评议", preset="xiangxi-2018")
+    await page.goto(str(site.make_url(f"/admin/meetings/{m004['id']}")))
+    await expect(page.locator("main > p.muted").nth(1)).to_contain_text("规则：上海庙镇 2022 年度方案（004）")
+    await expect(page.locator("nav.pages")).to_contain_text("提醒")
+    await expect(page.get_by_role("link", name="综合考评（003）")).to_have_count(0)
+    await shots(page, "meeting-004")
+
+    response = await page.goto(str(site.make_url(f"/admin/meetings/{m004['id']}/composite")))   # an old link
+    assert response.status == 409
+    await expect(page.locator("h1")).to_have_text("综合考评 · 镇党委述职评议")
+    await expect(page.get_by_role("alert")).to_have_text(
+        "本会议的评定规则是「上海庙镇 2022 年度方案（004）」，没有综合考评。综合考评按 003 进行："
+        "请用「湘西州直单位 2018 年度方案（003）」规则创建述职测评会议。")
+    await shots(page, "composite-refused")
+    await page.get_by_role("link", name="返回会议").last.click()
+    await expect(page.locator("h1")).to_have_text("镇党委述职评议")
+
+    await page.goto(str(site.make_url(f"/admin/meetings/{m003['id']}")))
+    await page.get_by_role("link", name="综合考评（003）").click()
+    await expect(page.locator("h1")).to_have_text("综合考评 · 州直单位述职评议")
+
+    await page.goto(str(site.make_url("/admin/assessment/combine")))        # 70/30: only 004 meetings combine
+    await expect(page.locator("#up option")).to_have_text(["请选择", "镇党委述职评议"])
+    await expect(page.locator("#which")).to_contain_text("上海庙镇 2022 年度方案（004）")
+    await shots(page, "combine")
