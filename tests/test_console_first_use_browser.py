@@ -102,3 +102,26 @@ async def test_rules_are_named_as_documents_and_only_meetings_with_a_composite_l
     await expect(page.locator("#up option")).to_have_text(["请选择", "镇党委述职评议"])
     await expect(page.locator("#which")).to_contain_text("上海庙镇 2022 年度方案（004）")
     await shots(page, "combine")
+
+
+LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top))).size; }"""
+
+
+async def test_results_table_keeps_names_and_headers_on_one_line(browser, api, site, shots):
+    """At 1400 px 3-character names broke as 王建/国 and headers as 序/号, 票/数, 最终等/次."""
+    secretaries = [{"name": name, "org": "上海庙镇第一村党支部（含原第二村党支部联合党支部）", "method": "现场述职"}
+                   for name in ("王建国", "欧阳明珠", "李强")]
+    m = await api.create_meeting(secretaries=secretaries, voter_groups=[])
+    await api.open(m["id"])
+    await api.cast(m["id"], await api.join(m), "s1", 5)
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/flag", json={"secretary": "s1", "flag": "问责"})
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/override", json={
+        "secretary": "s2", "grade": "较好", "reason": "经镇党委研究，结合日常考核和实地调研情况，调整为较好"})
+    for width in (1280, 1400):
+        page = await console(browser, site, f"/admin/meetings/{m['id']}", viewport={"width": width, "height": 900})
+        await expect(page.locator("#rows tr")).to_have_count(3)
+        await shots(page, f"{width}")
+        for cell in await page.locator("thead th").all() + await page.locator("#rows td:nth-child(2)").all():
+            assert await cell.evaluate(LINES) == 1, (width, await cell.inner_text())
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width    # and no sideways scrolling
