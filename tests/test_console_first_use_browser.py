@@ -125,3 +125,17 @@ async def test_results_table_keeps_names_and_headers_on_one_line(browser, api, s
         for cell in await page.locator("thead th").all() + await page.locator("#rows td:nth-child(2)").all():
             assert await cell.evaluate(LINES) == 1, (width, await cell.inner_text())
         assert await page.evaluate("document.documentElement.scrollWidth") <= width    # and no sideways scrolling
+
+
+async def test_import_check_shows_normalized_names_and_warns_of_suspicious_ones(browser, site, shots):
+    page = await console(browser, site, "/admin")
+    sheet = "姓名,党组织名称\n王建国,第一党支部\nＬＩ　Ｍｉｎｇ,第二党支部\n王建国,第三党支部\n１２３,第四党支部\n"
+    await page.locator("input[name=title]").fill("导入检查")
+    await page.locator("input[name=secretaries]").set_input_files(files=[{
+        "name": "书记.csv", "mimeType": "text/csv", "buffer": sheet.encode()}])
+    await page.get_by_role("button", name="检查名单").click()
+    warnings = page.locator("#preview-warnings")
+    await expect(warnings).to_contain_text("第 2、4 行姓名相同：王建国（第一党支部、第三党支部），请核对是否为同一人")
+    await expect(warnings).to_contain_text("第 5 行姓名「123」没有汉字或字母，请核对")
+    await expect(page.locator("#preview-rows tr").nth(1)).to_contain_text("LI Ming")
+    await shots(page, "preview")
