@@ -7,6 +7,7 @@ from aiohttp import web
 from voting.appkeys import CONSOLE_PAGES, MEETING_PAGES
 
 from . import combine_api, composite_api, pages
+from .composite import has_composite
 
 
 def setup(app: web.Application) -> None:
@@ -15,5 +16,5 @@ def setup(app: web.Application) -> None:
     composite_api.setup_routes(app)
     combine_api.setup_routes(app)
     pages.setup_routes(app)
-    app.setdefault(MEETING_PAGES, []).append(("综合考评（003）", "/admin/meetings/{id}/composite"))
+    app.setdefault(MEETING_PAGES, []).append(("综合考评（003）", "/admin/meetings/{id}/composite", has_composite))
     app.setdefault(CONSOLE_PAGES, []).append(("上述、下评合成（004）", "/admin/assessment/combine"))

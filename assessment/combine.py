@@ -22,6 +22,14 @@ from voting.results import load_decisions
 UP, DOWN = scoring.SOURCES          # 上述, 下评
 
 
+def combinable(preset: str) -> bool:
+    """Rules that set the 上述/下评 weights (004 §三: 70 % and 30 %); without them there is nothing to combine."""
+    return preset in scoring.PRESETS and bool(scoring.load_rules(preset).weights.source)
+
+
+RULES_WITH_WEIGHTS = "、".join(f"「{scoring.load_rules(p).label}」" for p in scoring.PRESETS if combinable(p))
+
+
 def key(up: str, down: str) -> str:
     """string: JSON {pairs: [[上述 sid, 下评 sid], …], require_both} for this pair of meetings."""
     return f"assessment:combination:{up}:{down}"
@@ -50,17 +58,17 @@ def suggested_pairs(up: Meeting, down: Meeting) -> list[list[str]]:
 
 def parse_pairs(value, up: Meeting, down: Meeting) -> list[list[str]]:
     if not isinstance(value, list) or len(value) > len(up.secretaries) + len(down.secretaries):
-        raise ApiError(400, "pairs 须为 [[上述会议书记编号, 下评会议书记编号], …] 的列表")
+        raise ApiError(400, "人员对应（pairs）须为 [[上述会议书记编号, 下评会议书记编号], …] 的列表")
     pairs, seen_up, seen_down = [], set(), set()
     for n, pair in enumerate(value, 1):
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(s, str) for s in pair):
-            raise ApiError(400, f"pairs 第 {n} 项须为 [上述会议书记编号, 下评会议书记编号]")
+            raise ApiError(400, f"人员对应第 {n} 项（pairs）须为 [上述会议书记编号, 下评会议书记编号]")
         u, d = pair
         if u not in up.names or d not in down.names:
-            raise ApiError(404, f"pairs 第 {n} 项：{'上述' if u not in up.names else '下评'}会议没有这位述职书记")
+            raise ApiError(404, f"人员对应第 {n} 项：{'上述' if u not in up.names else '下评'}会议没有这位述职书记")
         if u in seen_up or d in seen_down:
             who = up.names[u] if u in seen_up else down.names[d]
-            raise ApiError(400, f"pairs 第 {n} 项：“{who}”已对应了另一人，一人只能对应一人")
+            raise ApiError(400, f"人员对应第 {n} 项：“{who}”已对应了另一人，一人只能对应一人")
         seen_up.add(u)
         seen_down.add(d)
         pairs.append([u, d])
@@ -92,7 +100,7 @@ async def combined(redis: aioredis.Redis, up: Meeting, down: Meeting, pairs, req
     """(result of combine_directions with people, rules, notes); people: [{person, up, down, name, org}]."""
     rules = scoring.load_rules(up.preset)
     notes = [] if down.preset == up.preset else [
-        f"两次会议的评定规则不同（上述 {up.preset}，下评 {down.preset}），按上述会议的规则（{up.preset}）合成"]
+        f"两次会议的评定规则不同（上述「{up.rules.label}」，下评「{down.rules.label}」），按上述会议的规则合成"]
     matched = {u: d for u, d in pairs}
     people = [{"person": f"p{i}", "up": u["id"], "down": matched.get(u["id"]), "name": u["name"], "org": u.get("org", "")}
               for i, u in enumerate(up.secretaries, 1)]

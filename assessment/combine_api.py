@@ -60,7 +60,7 @@ async def update(request: web.Request) -> web.Response:
     pairs = combine.parse_pairs(body.get("pairs", []), up, down)
     require_both = body.get("require_both", False)
     if not isinstance(require_both, bool):
-        raise ApiError(400, "require_both 须为 true 或 false")
+        raise ApiError(400, "须两次会议都有结果（require_both）须为 true 或 false")
     data = await state(request, up, down, pairs, require_both, False)     # bad data never gets stored
     await combine.save_mapping(request.app[REDIS], up, down, pairs, require_both)
     return json_response(data)

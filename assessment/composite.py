@@ -37,12 +37,22 @@ def key(mid: str) -> str:
     return f"{meeting_keys(mid).tag}:assessment:composite"
 
 
+def has_composite(meeting: Meeting) -> bool:
+    """003 §三(一): only rules with a composite (湘西 2018) have one; the console links it for those meetings."""
+    return meeting.rules.composite is not None
+
+
+def no_composite(meeting: Meeting) -> str:
+    """Why this meeting has no composite, and what to do, naming the rules as the console does."""
+    with_one = "、".join(f"「{r.label}」" for r in map(scoring.load_rules, scoring.PRESETS) if r.composite)
+    return (f"本会议的评定规则是「{meeting.rules.label}」，没有综合考评。综合考评按 003 进行："
+            f"请用{with_one}规则创建述职测评会议。")
+
+
 def rules_of(meeting: Meeting) -> scoring.Rules:
-    rules = meeting.rules
-    if rules.composite is None:
-        raise ApiError(409, f"本会议的评定规则（{meeting.preset}）没有综合考评：综合考评按 003 进行，"
-                            "请用 xiangxi-2018 规则创建述职测评会议")
-    return rules
+    if not has_composite(meeting):
+        raise ApiError(409, no_composite(meeting))
+    return meeting.rules
 
 
 def _number(value, what: str, top: float) -> float | None:

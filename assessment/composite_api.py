@@ -51,7 +51,7 @@ async def update(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body * 64)
     units = body.get("units")
     if not isinstance(units, dict) or not units:
-        raise ApiError(400, "units 须为对象：{书记编号: {daily, daily_grade, field, findings, survey}}")
+        raise ApiError(400, "各单位得分（units）须为对象：{书记编号: {daily, daily_grade, field, findings, survey}}")
     kept = await composite.entries(request.app[REDIS], meeting)
     changes = {}
     for sid, entry in units.items():
@@ -67,7 +67,7 @@ async def daily_split(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     ranking = body.get("ranking")
     if not isinstance(ranking, list) or not ranking or not all(isinstance(s, str) and s in meeting.names for s in ranking):
-        raise ApiError(400, "ranking 须为本次会议书记编号的列表，按日常管理由好到差排列")
+        raise ApiError(400, "日常管理排名（ranking）须为本次会议书记编号的列表，按日常管理由好到差排列")
     twice = next((sid for i, sid in enumerate(ranking) if sid in ranking[:i]), None)
     if twice:
         raise ApiError(400, f"日常管理排名中“{meeting.names[twice]}”重复")

@@ -32,7 +32,7 @@ def account_ref(app: web.Application, openid: str, sid: str = "") -> str:
 def _from_ref(app: web.Application, ref) -> tuple[str, str]:
     data = refs.unseal(app, ref)
     if not data or not isinstance(data.get("o"), str) or not isinstance(data.get("s", ""), str):
-        raise ApiError(400, "ref 无效或已过期，请刷新页面")
+        raise ApiError(400, "页面已过期（ref 无效），请刷新页面")
     return data["o"], data.get("s", "")
 
 
@@ -83,7 +83,7 @@ async def binding_change(request: web.Request) -> web.Response:
     elif action == "unbind":
         done = await bindings.unbind(redis, meeting.id, sid, openid)
     else:
-        raise ApiError(400, "action 须为 confirm（确认）、reject（拒绝）或 unbind（解除绑定）")
+        raise ApiError(400, "操作（action）须为 confirm（确认）、reject（拒绝）或 unbind（解除绑定）")
     if not done:
         raise ApiError(409, "该绑定申请或绑定已不存在，请刷新页面")
     return json_response(await binding_state(request.app, meeting))
@@ -113,7 +113,7 @@ async def account_change(request: web.Request) -> web.Response:
     redis = request.app[REDIS]
     value = body.get("template_id", "")
     if not isinstance(value, str) or not TEMPLATE_ID.fullmatch(value):
-        raise ApiError(400, "template_id 须为公众号后台“模板消息”中的模板 ID（字母、数字、- 和 _）")
+        raise ApiError(400, "模板 ID（template_id）须为公众号后台“模板消息”中的模板 ID（字母、数字、- 和 _）")
     fields = _template_fields(body["template_fields"]) if "template_fields" in body else None
     removed = _from_ref(request.app, body["remove_organizer"])[0] if "remove_organizer" in body else None
     if "template_id" in body:           # checked all before storing any: a refused request changes nothing

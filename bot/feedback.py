@@ -55,7 +55,7 @@ def parse_comments(body: dict, meeting: Meeting) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ApiError(400, "comments 须为对象：{书记编号: 领导点评}")
+        raise ApiError(400, "领导点评（comments）须为对象：{书记编号: 领导点评}")
     out = {}
     for sid, text in raw.items():
         if sid not in meeting.names:

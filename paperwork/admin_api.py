@@ -89,7 +89,7 @@ async def return_api(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     kind, note = body.get("kind"), body.get("note")
     if not isinstance(kind, str) or kind not in status.KINDS:
-        raise ApiError(400, "kind 须为 report（述职报告）或 rectification（整改清单）")
+        raise ApiError(400, "材料类别（kind）须为 report（述职报告）或 rectification（整改清单）")
     note = " ".join(note.split()) if isinstance(note, str) else ""
     if not note:
         raise ApiError(400, "退回须写明意见（note），述职书记将看到它")
@@ -112,7 +112,7 @@ async def levels_api(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body * 16)
     chosen = body.get("levels")
     if not isinstance(chosen, dict) or not chosen:
-        raise ApiError(400, "levels 须为对象：{书记编号: committee（分党委、二级党组织）| branch（党支部）| null（按党组织名称）}")
+        raise ApiError(400, "书记层级（levels）须为对象：{书记编号: committee（分党委、二级党组织）| branch（党支部）| null（按党组织名称）}")
     for sid, level in chosen.items():
         if sid not in meeting.names:
             raise ApiError(404, f"本次会议没有这位述职书记（{sid[:20]}）")
@@ -136,7 +136,7 @@ async def publish_api(request: web.Request) -> web.Response:
         raise ApiError(400, "缺少 audience：public（凭链接公开）、secretaries（仅本次会议的述职书记）或 null（撤回）")
     audience = body["audience"]
     if audience is not None and not isinstance(audience, str):
-        raise ApiError(400, "audience 须为 public、secretaries 或 null")
+        raise ApiError(400, "公开范围（audience）须为 public、secretaries 或 null")
     pub = await publication.publish(request.app[REDIS], meeting, audience)
     return json_response({"published": published_json(request.app, meeting, pub)})
 
@@ -146,7 +146,7 @@ async def open_rectification_api(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     opened = body.get("open")
     if not isinstance(opened, bool):
-        raise ApiError(400, "open 须为 true（开放整改清单填写）或 false")
+        raise ApiError(400, "开放填写（open）须为 true（开放整改清单填写）或 false")
     await request.app[REDIS].hset(keys.settings(meeting.id), "rectification_open", int(opened))
     return json_response({"rectification_open": opened})
 

@@ -35,7 +35,7 @@ async def publish(redis: aioredis.Redis, meeting: Meeting, audience: str | None)
         await redis.delete(keys.publication(meeting.id))
         return None
     if audience not in AUDIENCES:
-        raise ApiError(400, "audience 须为 public（凭链接公开）、secretaries（仅本次会议的述职书记）或 null（撤回）")
+        raise ApiError(400, "公开范围（audience）须为 public（凭链接公开）、secretaries（仅本次会议的述职书记）或 null（撤回）")
     if await redis.scard(meeting_keys(meeting.id).open):
         raise ApiError(409, "测评尚未结束：述职报告在述职评议后公布（002 §三.4）")
     current = await published(redis, meeting.id)

@@ -133,7 +133,7 @@ async def cancel(request: web.Request) -> web.Response:
 async def preset_list(request: web.Request) -> web.Response:
     """GET /api/admin/reminders/presets?meeting_date=YYYY-MM-DD: the documents' deadlines as suggestions."""
     raw = request.query.get("meeting_date", "")
-    wrong = ApiError(400, f"meeting_date 须为 {FIRST_YEAR}–{LAST_YEAR} 年间的日期，如 2026-12-28")
+    wrong = ApiError(400, f"会议日期（meeting_date）须为 {FIRST_YEAR}–{LAST_YEAR} 年间的日期，如 2026-12-28")
     try:
         day = date.fromisoformat(raw) if raw else None
     except ValueError:

@@ -39,10 +39,10 @@ def parse_time(value, now: float, config: ReminderConfig) -> float:
     if value is None or value == "":
         return now
     if not isinstance(value, str) or len(value) > 40:
-        raise ApiError(400, "at 须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00")
+        raise ApiError(400, "提醒时间（at）须为 ISO 8601 时间，如 2026-12-18T09:00:00+08:00")
     at = parse_china_iso(value)
     if at is None:
-        raise ApiError(400, f"at 须为 {FIRST_YEAR}–{LAST_YEAR} 年间的 ISO 8601 时间，如 2026-12-18T09:00:00+08:00"
+        raise ApiError(400, f"提醒时间（at）须为 {FIRST_YEAR}–{LAST_YEAR} 年间的 ISO 8601 时间，如 2026-12-18T09:00:00+08:00"
                             "（不带时区即北京时间）")
     ts = at.timestamp()
     if ts < now - config.past_grace:
@@ -95,5 +95,5 @@ def parse_reminder(body: dict, meeting: Meeting, config: ReminderConfig, now: fl
             raise ApiError(400, "提醒多次须指定重复间隔（every_s，秒）")
     urgent = body.get("urgent", False)
     if not isinstance(urgent, bool):
-        raise ApiError(400, "urgent 须为 true 或 false")
+        raise ApiError(400, "紧急提醒（urgent）须为 true 或 false")
     return ReminderSpec(text=text, audience=audience, at=at, every_s=every, max_times=times or 1, urgent=urgent)

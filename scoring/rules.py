@@ -145,6 +145,7 @@ class Report:
 class Rules:
     name: str
     title: str = ""
+    short_title: str = ""  # "上海庙镇 2022 年度方案": the title as the console names the rules
     document: str = ""
     ballot: BallotForm = BallotForm()
     forms: tuple[tuple[str, BallotForm], ...] = ()  # ballot form per direction (上述/下评), 004 附件2
@@ -161,6 +162,13 @@ class Rules:
     consequence_cite: str = ""
     consequence_talk: bool = True  # 一般/差 ⇒ 约谈提醒、限期整改 (000 §三.5, 001 第七条; not in 003)
     report: Report = Report()
+
+    @property
+    def label(self) -> str:
+        """The rules as the organizer knows them, "上海庙镇 2022 年度方案（004）"; the preset's code name
+        (shanghaimiao-2022) stays in the API and the files."""
+        name = self.short_title or self.title or self.name
+        return f"{name}（{self.document}）" if self.document else name
 
     def ballot_form(self, direction: str | None = None) -> BallotForm:
         """The ballot form a meeting of this direction hands out (004: 上述 附件1, 下评 附件2).

@@ -90,6 +90,7 @@ def parse_rules(data: dict, origin: str) -> Rules:
     rules = Rules(
         name=top.text("name") or "custom",
         title=top.text("title"),
+        short_title=top.text("short_title"),
         document=top.text("document"),
         ballot=_ballot(top.table("ballot")),
         forms=_forms(top.table("ballot_forms")),

@@ -70,9 +70,9 @@ async def test_each_person_gets_the_004_final_with_70_30_and_each_meeting_on_its
 @pytest.mark.parametrize("body,status,message", [
     ({"pairs": [["s1", "s9"]]}, 404, "下评会议没有这位述职书记"),
     ({"pairs": [["s1", "s2"], ["s2", "s2"]]}, 400, "“张三”已对应了另一人"),
-    ({"pairs": [["s1"]]}, 400, "pairs 第 1 项须为"),
-    ({"pairs": "s1=s2"}, 400, "pairs 须为"),
-    ({"require_both": "yes"}, 400, "require_both 须为 true 或 false"),
+    ({"pairs": [["s1"]]}, 400, "人员对应第 1 项（pairs）须为"),
+    ({"pairs": "s1=s2"}, 400, "人员对应（pairs）须为"),
+    ({"require_both": "yes"}, 400, "（require_both）须为 true 或 false"),
 ])
 async def test_bad_mappings_are_refused_and_the_stored_one_kept(api, meetings, body, status, message):
     up, down = meetings

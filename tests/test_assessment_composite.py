@@ -100,7 +100,7 @@ async def test_bad_entries_are_refused_and_nothing_is_stored(api, meeting, units
 
 async def test_a_meeting_without_a_composite_rule_is_told_to_use_003(api):
     m = await api.create_meeting(preset="shanghaimiao-2022")
-    assert "xiangxi-2018" in (await api.admin("GET", url(m), 409))["error"]
+    assert "请用「湘西州直单位 2018 年度方案（003）」规则" in (await api.admin("GET", url(m), 409))["error"]
     page = await api.client.get(f"/admin/meetings/{m['id']}/composite", headers=ADMIN)
     assert page.status == 409
 

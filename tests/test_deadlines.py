@@ -130,18 +130,18 @@ async def test_screens_and_phones_hear_the_countdown(client, api):
 
 
 @pytest.mark.parametrize("body, status, message", [
-    ({}, 400, "请给出 minutes"),
-    ({"minutes": 5, "at": "10:30"}, 400, "请给出 minutes"),
-    ({"minutes": "5"}, 400, "minutes 须为正数"),
-    ({"minutes": True}, 400, "minutes 须为正数"),
+    ({}, 400, "请给出自动结束的时间"),
+    ({"minutes": 5, "at": "10:30"}, 400, "请给出自动结束的时间"),
+    ({"minutes": "5"}, 400, "分钟数（minutes）须为正数"),
+    ({"minutes": True}, 400, "分钟数（minutes）须为正数"),
     ({"minutes": -1}, 400, "须晚于现在"),
     ({"minutes": 1e308}, 400, "12 小时"),
     ({"seconds": float("nan")}, 400, None),            # NaN is not even JSON: refused as bad JSON or bad number
     ({"at": "2020-01-01T08:00"}, 400, "须晚于现在"),
-    ({"at": "明天上午"}, 400, "at 须为结束时间"),
+    ({"at": "明天上午"}, 400, "结束时间（at）须为"),
     ({"at": ["\ud800"]}, 400, "无效的字符"),              # refused by read_json before anything reads it
-    ({"minutes": 5, "secretary": None}, 400, "secretary 须为"),
-    ({"minutes": 5, "secretary": "s9"}, 400, "secretary 须为"),
+    ({"minutes": 5, "secretary": None}, 400, "本次会议没有这位述职书记"),
+    ({"minutes": 5, "secretary": "s9"}, 400, "本次会议没有这位述职书记"),
     ({"minutes": 5, "secretary": "s2"}, 409, "不在进行中"),
 ])
 async def test_bad_deadline_requests_say_what_is_wrong(api, body, status, message):

@@ -33,7 +33,7 @@ async def test_flag_makes_cha_and_override_keeps_both(api):
 
 @pytest.mark.parametrize("path, body, status, message", [
     ("override", {"secretary": "s1", "grade": "好"}, 400, "须写明理由"),
-    ("override", {"secretary": "s1", "grade": "优秀", "reason": "x"}, 400, "grade 须为"),
+    ("override", {"secretary": "s1", "grade": "优秀", "reason": "x"}, 400, "调整等次只能是 好、较好、一般 或 差（留空为恢复建议等次）"),
     ("override", {"secretary": "s1", "grade": "好", "reason": "理" * 501}, 400, "最多 500 字"),
     ("override", {"secretary": "s9", "grade": "好", "reason": "x"}, 404, "没有这位述职书记"),
     ("flag", {"secretary": "s1", "flag": "迟到"}, 400, "重大失误"),

@@ -23,4 +23,4 @@ async def test_shangshu_is_the_default_and_a_wrong_direction_is_refused(api):
     m = await api.create_meeting()
     assert m["direction"] == "上述"
     body = await api.create_meeting(status=400, direction="平评")
-    assert "direction 须为" in body["error"]
+    assert "述职方向（direction）须为" in body["error"]

@@ -108,7 +108,7 @@ async def test_reminder_time_in_year_one_is_a_400(api, at, no_tracebacks):
 async def test_reminder_presets_for_an_early_or_late_meeting_date_are_a_400(api, day, no_tracebacks):
     """`?meeting_date=0001-01-01` gave a 500 (OverflowError: a week before it is no date)."""
     body = await api.admin("GET", f"/api/admin/reminders/presets?meeting_date={day}", 400)
-    assert "meeting_date 须为" in body["error"] and "年间的日期" in body["error"]
+    assert "会议日期（meeting_date）须为" in body["error"] and "年间的日期" in body["error"]
     assert (await api.admin("GET", "/api/admin/reminders/presets?meeting_date=9998-12-31"))["presets"]
 
 
@@ -116,6 +116,6 @@ async def test_reminder_presets_for_an_early_or_late_meeting_date_are_a_400(api,
 async def test_meeting_deadline_in_year_one_or_9999_is_a_400(api, at, no_tracebacks):
     m = await api.create_meeting()
     await api.open(m["id"])
-    assert "at 须为结束时间" in (await api.admin("POST", f"/api/admin/meetings/{m['id']}/deadline", 400,
+    assert "结束时间（at）须为" in (await api.admin("POST", f"/api/admin/meetings/{m['id']}/deadline", 400,
                                               json={"at": at}))["error"]
     assert (await api.admin("GET", f"/api/admin/meetings/{m['id']}"))["state"]["deadline"] is None

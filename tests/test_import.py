@@ -139,3 +139,24 @@ async def test_video_is_recorded_as_online_and_unknown_methods_are_refused(clien
     assert m["warnings"] == ["述职方式「视频」按「线上述职」记录（第 1 位）"]
     body = await api.create_meeting(status=400, secretaries=[{"name": "张三", "method": "电话"}])
     assert "第 1 位述职书记的述职方式「电话」无法识别" in body["error"]
+
+
+async def test_suspicious_names_are_normalized_and_warned_before_the_meeting(client):
+    """Review finding: two 王建国 (different 党组织), "ＬＩ　Ｍｉｎｇ" kept with full-width letters, and "１２３"
+    were accepted without a word. Full-width text reads as typed half-width, the rest is warned, not refused."""
+    sheet = xlsx([["姓名", "党组织名称", "述职方式"], ["王建国", "第一党支部", "现场述职"],
+                  ["ＬＩ　Ｍｉｎｇ", "第二党支部（Ａ区）", "现场述职"], ["王建国", "第三党支部", "现场述职"],
+                  ["１２３", "第四党支部", "现场述职"]])
+    body = await preview(client, {"secretaries": ("书记.xlsx", sheet)}, title="会")
+    assert [(s["name"], s["org"]) for s in body["secretaries"]] == [
+        ("王建国", "第一党支部"), ("LI Ming", "第二党支部(A区)"), ("王建国", "第三党支部"), ("123", "第四党支部")]
+    assert body["warnings"] == ["书记.xlsx 第 2、4 行姓名相同：王建国（第一党支部、第三党支部），请核对是否为同一人",
+                                "书记.xlsx 第 5 行姓名「123」没有汉字或字母，请核对"]
+    m = await upload(client, {"secretaries": ("书记.xlsx", sheet)}, title="会")      # warned, not refused
+    assert [s["name"] for s in m["secretaries"]] == ["王建国", "LI Ming", "王建国", "123"]
+
+
+async def test_a_name_typed_full_width_and_half_width_is_one_person(client):
+    sheet = xlsx([["姓名", "党组织名称"], ["LI Ming", "第一党支部"], ["ＬＩ　Ｍｉｎｇ", "第一党支部"]])
+    body = await upload(client, {"secretaries": ("书记.xlsx", sheet)}, 400, title="会")
+    assert body["error"] == "书记.xlsx 第 3 行与第 2 行重复：LI Ming 第一党支部"

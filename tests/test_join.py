@@ -103,7 +103,7 @@ async def test_a_burst_of_wrong_codes_gets_exactly_the_limit_evaluated(api):
 @pytest.mark.parametrize("roster, message", [
     ([{"group": ""}], "第 1 位参会人员的类别"),
     ([{"group": "党员|代表"}], "不能包含"),
-    ("党员代表", "roster 须为参会人员列表"),
+    ("党员代表", "参会人员名单（roster）须为列表"),
 ])
 async def test_bad_roster_is_refused(api, roster, message):
     body = await api.create_meeting(status=400, eligibility="roster", roster=roster)

@@ -30,7 +30,7 @@ async def test_admin_calls_need_the_admin_token(client, api):
     ({"secretaries": SECRETARIES}, "缺少会议名称"),
     ({"title": "会", "secretaries": []}, "缺少述职书记名单"),
     ({"title": "会", "secretaries": [{"org": "第一党支部"}]}, "第 1 位述职书记的姓名"),
-    ({"title": "会", "mode": "parallel", "secretaries": SECRETARIES}, "mode 须为 sequential"),
+    ({"title": "会", "mode": "parallel", "secretaries": SECRETARIES}, "测评方式（mode）须为 sequential"),
     ({"title": "会", "preset": "nowhere-2030", "secretaries": SECRETARIES}, "未知的评定规则"),
     ({"title": "会", "secretaries": SECRETARIES + SECRETARIES[:1]}, "第 4 位述职书记与第 1 位重复"),
     ({"title": "会", "eligibility": "roster", "secretaries": SECRETARIES}, "须提供参会人员名单"),

@@ -190,7 +190,7 @@ async def test_the_organizer_returns_a_report_with_a_note_the_secretary_sees(api
     await post_report(api, link, FEW_PROBLEMS)
     url = f"/api/admin/meetings/{meeting['id']}/paperwork/s1/return"
     assert "写明意见" in (await api.admin("POST", url, 400, json={"kind": "report", "note": " "}))["error"]
-    assert "kind 须为" in (await api.admin("POST", url, 400, json={"kind": ["report"], "note": "x"}))["error"]
+    assert "材料类别（kind）须为" in (await api.admin("POST", url, 400, json={"kind": ["report"], "note": "x"}))["error"]
     await api.admin("POST", url, json={"kind": "report", "note": "问题部分偏少，请按002附件1充实"})
     html = await (await api.client.get(link)).text()
     assert "已退回" in html and "组织部门退回意见：问题部分偏少，请按002附件1充实" in html
@@ -223,7 +223,7 @@ async def test_reports_are_published_after_the_meeting_to_the_chosen_audience(ap
     await api.open(meeting["id"])
     assert "述职评议后公布" in (await api.admin("POST", url, 409, json={"audience": "public"}))["error"]
     await api.close(meeting["id"])
-    assert (await api.admin("POST", url, 400, json={"audience": "all"}))["error"].startswith("audience 须为")
+    assert (await api.admin("POST", url, 400, json={"audience": "all"}))["error"].startswith("公开范围（audience）须为")
     published = (await api.admin("POST", url, json={"audience": "public"}))["published"]
     assert published["audience"] == "public" and "?k=" in published["url"]
     page = await api.client.get(path_of(published["url"]))

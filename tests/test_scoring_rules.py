@@ -21,6 +21,7 @@ def test_every_preset_loads_and_names_its_document():
         rules = scoring.load_rules(name)
         assert (rules.name, rules.document) == (name, doc)
         assert rules.title
+        assert rules.label.endswith(f"（{doc}）") and name not in rules.label     # the console shows this
 
 
 def test_presets_carry_their_documents_quotas():

@@ -29,6 +29,9 @@ JOIN_QR: web.AppKey[Callable[[web.Application, Meeting, str], Awaitable[dict]]] 
 ACCOUNT_RESOLVERS: web.AppKey[dict[str, Callable[[web.Application, object], Awaitable[str]]]] = \
     web.AppKey("account_resolvers")
 # Pages an extension adds to the organizer's console: (label, path); "{id}" in a path is the meeting's id.
-# MEETING_PAGES are linked from each meeting's page, CONSOLE_PAGES from the list of meetings.
-MEETING_PAGES: web.AppKey[list[tuple[str, str]]] = web.AppKey("meeting_pages")
+# MEETING_PAGES are linked from each meeting's page, CONSOLE_PAGES from the list of meetings. A meeting page may
+# come with a third item, shows(meeting) -> bool: the link appears only on the meetings it applies to (the 003
+# composite only for rules that have one), never leading the organizer to a page that can only refuse.
+MeetingPage = tuple[str, str] | tuple[str, str, Callable[["Meeting"], bool]]
+MEETING_PAGES: web.AppKey[list[MeetingPage]] = web.AppKey("meeting_pages")
 CONSOLE_PAGES: web.AppKey[list[tuple[str, str]]] = web.AppKey("console_pages")

@@ -111,16 +111,16 @@ def parse_meeting(data: dict) -> MeetingSpec:
     spec = MeetingSpec(title=_text(data.get("title"), "会议名称（title）", TITLE_MAX, required=True))
     spec.mode = data.get("mode") or "sequential"
     if spec.mode not in MODES:
-        raise ApiError(400, "mode 须为 sequential（一述一评）或 batch（集中测评）")
+        raise ApiError(400, "测评方式（mode）须为 sequential（一述一评）或 batch（集中测评）")
     spec.eligibility = data.get("eligibility") or ("roster" if data.get("roster") else "open")
     if spec.eligibility not in ELIGIBILITY:
-        raise ApiError(400, "eligibility 须为 open（凭现场加入码）或 roster（凭个人邀请码）")
+        raise ApiError(400, "参会方式（eligibility）须为 open（凭现场加入码）或 roster（凭个人邀请码）")
     spec.preset = data.get("preset") or scoring.DEFAULT_PRESET
     if spec.preset not in scoring.PRESETS:
         raise ApiError(400, f"未知的评定规则 preset「{spec.preset}」，可选：{'、'.join(scoring.PRESETS)}")
     spec.direction = data.get("direction") or "上述"
     if spec.direction not in DIRECTIONS:
-        raise ApiError(400, "direction 须为“上述”（下级书记述职、本级评议）或“下评”（本级书记报告、下级评议）")
+        raise ApiError(400, "述职方向（direction）须为“上述”（下级书记述职、本级评议）或“下评”（本级书记报告、下级评议）")
 
     items = data.get("secretaries")
     if not isinstance(items, list) or not items:
@@ -144,12 +144,12 @@ def parse_meeting(data: dict) -> MeetingSpec:
     groups = data.get("voter_groups")
     if groups is not None:
         if not isinstance(groups, list) or len(groups) > 20:
-            raise ApiError(400, "voter_groups 须为类别名称的列表（最多 20 个）")
-        spec.voter_groups = list(dict.fromkeys(_group(g, "voter_groups") for g in groups))
+            raise ApiError(400, "参会人员类别（voter_groups）须为类别名称的列表（最多 20 个）")
+        spec.voter_groups = list(dict.fromkeys(_group(g, "参会人员类别（voter_groups）") for g in groups))
 
     roster = data.get("roster") or []
     if not isinstance(roster, list):
-        raise ApiError(400, "roster 须为参会人员列表 [{group}]")
+        raise ApiError(400, "参会人员名单（roster）须为列表 [{group}]")
     if len(roster) > MAX_ROSTER:
         raise ApiError(400, f"参会人员最多 {MAX_ROSTER} 人")
     for n, person in enumerate(roster, 1):

@@ -37,7 +37,7 @@ def _limit(request: web.Request) -> int:
     if not raw:
         return 500
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST:
-        raise ApiError(400, f"limit 须为 1 到 {MAX_LIST} 的整数")
+        raise ApiError(400, f"条数（limit）须为 1 到 {MAX_LIST} 的整数")
     return int(raw)
 
 
@@ -46,7 +46,7 @@ async def list_messages(request: web.Request) -> web.Response:
     mid = await _meeting_filter(request)
     status = request.query.get("status", "")
     if status and status not in STATUSES:
-        raise ApiError(400, "status 须为 queued、sent、failed、skipped 或 uncertain")
+        raise ApiError(400, "状态（status）须为 queued、sent、failed、skipped 或 uncertain")
     messages = [public(m) for m in await _outbox(request).listing(mid, _limit(request))]
     counts = {s: 0 for s in STATUSES}
     for m in messages:

@@ -109,7 +109,7 @@ async def _window(request: web.Request, action: str) -> web.Response:
     # Only an absent key means every secretary: closing is final, so null, 0, "" or [] must not close them all.
     sid = body["secretary"] if "secretary" in body else ""
     if "secretary" in body and (not isinstance(sid, str) or sid not in meeting.names):
-        raise ApiError(400, "secretary 须为本次会议的书记编号（如 s1）；不带 secretary 表示全部书记")
+        raise ApiError(400, "本次会议没有这位述职书记（secretary 须为书记编号，如 s1；不带 secretary 表示全部书记）")
     return json_response(await change_window(request.app, meeting, action, sid))
 
 
@@ -212,7 +212,7 @@ async def release(request: web.Request) -> web.Response:
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     released = body.get("released", True)
     if not isinstance(released, bool):
-        raise ApiError(400, "released 须为 true 或 false")
+        raise ApiError(400, "公布结果（released）须为 true 或 false")
     await release_results(request.app, meeting, released)
     return json_response({"released": released})
 

@@ -78,7 +78,7 @@ async def logout(request: web.Request) -> web.Response:
 async def index(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("admin_index.html", request, {
         "meetings": await list_meetings(request.app[REDIS]), "modes": MODES, "eligibility": ELIGIBILITY,
-        "presets": scoring.PRESETS, "default_preset": scoring.DEFAULT_PRESET, "directions": DIRECTIONS,
+        "presets": [(p, scoring.load_rules(p).label) for p in scoring.PRESETS], "default_preset": scoring.DEFAULT_PRESET, "directions": DIRECTIONS,
         "pages": request.app.get(CONSOLE_PAGES, [])})
 
 
@@ -88,7 +88,13 @@ async def meeting_page(request: web.Request) -> web.Response:
     info = describe(request.app[SETTINGS], meeting)
     return aiohttp_jinja2.render_template("admin_meeting.html", request, {
         "meeting": meeting, "info": info, "modes": MODES, "ballot_qr": qr_svg(info["ballot_url"]),
-        "pages": [(label, path.replace("{id}", meeting.id)) for label, path in request.app.get(MEETING_PAGES, [])]})
+        "pages": meeting_pages(request.app, meeting)})
+
+
+def meeting_pages(app: web.Application, meeting) -> list[tuple[str, str]]:
+    """The extensions' pages of this meeting (label, path): those whose `shows` predicate accepts it."""
+    return [(label, path.replace("{id}", meeting.id)) for label, path, *shows in app.get(MEETING_PAGES, [])
+            if not shows or shows[0](meeting)]
 
 
 @admin_page

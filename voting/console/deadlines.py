@@ -27,6 +27,7 @@ from ..store.keys import DEADLINES, meeting_keys
 
 log = logging.getLogger(__name__)
 MAX_AHEAD_MS = 12 * 3600 * 1000               # a meeting day
+WHEN_LABELS = {"minutes": "分钟数", "seconds": "秒数"}
 SET_ERRORS = {
     "no_meeting": (404, "会议不存在"),
     "finalized": (409, "本次会议已归档"),
@@ -46,13 +47,13 @@ def parse_when(body: dict, now_ms: int) -> int:
     """Exactly one of {minutes}, {seconds} or {at: ISO 8601 (China time without offset) | unix seconds}."""
     given = [k for k in ("minutes", "seconds", "at") if k in body]
     if len(given) != 1:
-        raise ApiError(400, "请给出 minutes（几分钟后结束）、seconds 或 at（结束时间，如 2024-01-15T10:30）之一")
+        raise ApiError(400, "请给出自动结束的时间：几分钟后（minutes）、几秒后（seconds）或结束时间（at，如 2024-01-15T10:30）之一")
     value = body[given[0]]
     if given[0] == "at":
         at_ms = _absolute(value)
     else:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            raise ApiError(400, f"{given[0]} 须为正数")
+            raise ApiError(400, f"{WHEN_LABELS[given[0]]}（{given[0]}）须为正数")
         ahead = value * (60_000 if given[0] == "minutes" else 1000)
         at_ms = now_ms + (round(ahead) if abs(ahead) <= MAX_AHEAD_MS else int(math.copysign(MAX_AHEAD_MS + 1, ahead)))
     if at_ms <= now_ms:
@@ -70,7 +71,7 @@ def _absolute(value) -> int:
         when = parse_china_iso(value)
         if when is not None:
             return round(when.timestamp() * 1000)
-    raise ApiError(400, "at 须为结束时间（如 2024-01-15T10:30，不带时区按北京时间）或 Unix 秒数")
+    raise ApiError(400, "结束时间（at）须为如 2024-01-15T10:30 的时间（不带时区按北京时间）或 Unix 秒数")
 
 
 async def set_deadline(request: web.Request) -> web.Response:
@@ -81,7 +82,7 @@ async def set_deadline(request: web.Request) -> web.Response:
     body = await read_json(request, app[SETTINGS].max_json_body)
     sid = body["secretary"] if "secretary" in body else ""
     if "secretary" in body and (not isinstance(sid, str) or sid not in meeting.names):
-        raise ApiError(400, "secretary 须为本次会议的书记编号（如 s1）；不带 secretary 表示所有正在进行的测评")
+        raise ApiError(400, "本次会议没有这位述职书记（secretary 须为书记编号，如 s1；不带 secretary 表示所有正在进行的测评）")
     redis, k = app[REDIS], meeting_keys(meeting.id)
     now_ms = await redis_now_ms(redis)
     at_ms = parse_when(body, now_ms)

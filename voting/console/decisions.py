@@ -36,7 +36,7 @@ async def set_flag(request: web.Request) -> web.Response:
     elif isinstance(flag, str) and flag in FLAGS:
         await request.app[REDIS].hset(key, sid, FLAGS[flag])
     else:
-        raise ApiError(400, "flag 须为“重大失误”或“问责”（null 为取消）")
+        raise ApiError(400, "标记只能是“重大失误”或“问责”（留空为取消标记）")
     return json_response({"secretary": sid, "flag": FLAGS.get(flag or "", "")})
 
 
@@ -49,7 +49,7 @@ async def set_override(request: web.Request) -> web.Response:
         await request.app[REDIS].hdel(key, sid)
         return json_response({"secretary": sid, "grade": None, "reason": ""})
     if grade not in GRADES:
-        raise ApiError(400, "grade 须为 好、较好、一般 或 差（null 为取消调整）")
+        raise ApiError(400, "调整等次只能是 好、较好、一般 或 差（留空为恢复建议等次）")
     reason = " ".join(reason.split()) if isinstance(reason, str) else ""
     if not reason:
         raise ApiError(400, "调整等次须写明理由（如：经党委研究……）")

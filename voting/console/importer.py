@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from urllib.parse import unquote
 
 import pandas as pd
@@ -35,6 +36,8 @@ ROSTER_COLUMNS = {
 }
 # Columns the tables need but that carry nothing for the import.
 IGNORED = {"序号", "编号", "no", "no."}
+# A name reads as a person's when it has a Han character or a Latin letter ("１２３" or "—" does not).
+LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 HEADER_SEARCH_ROWS = 10
 
 
@@ -99,6 +102,12 @@ def rows(frame: pd.DataFrame, filename: str, columns: dict, required: str, heade
             yield i + 1, values
 
 
+def as_typed(text: str) -> str:
+    """NFKC and single spaces: "ＬＩ　Ｍｉｎｇ" typed with a Chinese input method is "LI Ming", and the same
+    person typed two ways is one (the duplicate check compares these)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
 def org_from_title(title: str) -> str:
     """职务 "上海庙村党支部书记" names the 党组织: 上海庙村党支部. Empty when it does not name one."""
     org = re.sub(r"(党组织|第一|专职|副)?书记$", "", title)
@@ -114,8 +123,9 @@ def secretaries(filename: str, data: bytes) -> tuple[list[dict], list[str]]:
     """The secretaries, and what the organizer should know before creating the meeting: a column the official
     tables need is missing (002 附件2 党支部名称, 述职方式), a 述职方式 read as another, columns not read."""
     out, seen, header = [], {}, {}
-    blank_org, blank_method, mapped, from_title = [], [], {}, []
+    blank_org, blank_method, mapped, from_title, by_name, no_letter = [], [], {}, [], {}, []
     for row, v in rows(read_table(filename, data), filename, SECRETARY_COLUMNS, "name", header):
+        v = {key: as_typed(text) if key in ("name", "org", "title") else text for key, text in v.items()}
         if not v["name"]:
             raise ApiError(400, f"{filename} 第 {row} 行「姓名」为空")
         for key, label, limit in (("name", "姓名", NAME_MAX), ("org", "党组织名称", ORG_MAX),
@@ -140,10 +150,29 @@ def secretaries(filename: str, data: bytes) -> tuple[list[dict], list[str]]:
         if key in seen:
             raise ApiError(400, f"{filename} 第 {row} 行与第 {seen[key]} 行重复：{' '.join(key).strip()}")
         seen[key] = row
+        by_name.setdefault(v["name"], []).append((row, org))
+        if not LETTER.search(v["name"]):
+            no_letter.append((row, v["name"]))
         out.append({"name": v["name"], "org": org, "method": method})
     if not out:
         raise ApiError(400, f"{filename} 中没有述职书记")
-    return out, _secretary_warnings(filename, header, blank_org, blank_method, mapped, from_title)
+    return out, _secretary_warnings(filename, header, blank_org, blank_method, mapped, from_title) + \
+        _name_warnings(filename, by_name, no_letter)
+
+
+def _name_warnings(filename: str, by_name: dict[str, list[tuple[int, str]]],
+                   no_letter: list[tuple[int, str]]) -> list[str]:
+    """Names worth a second look before the meeting: one name on two rows (two people of one name are possible,
+    one person entered twice is likelier), a name without a Han character or a letter (a number, a mark)."""
+    notes = []
+    for name, found in by_name.items():
+        if len(found) > 1:
+            orgs = "、".join(org or "未填党组织" for _, org in found)
+            notes.append(f"{filename} {_rows_text([row for row, _ in found])}姓名相同：{name}（{orgs}），"
+                         f"请核对是否为同一人")
+    for row, name in no_letter:
+        notes.append(f"{filename} 第 {row} 行姓名「{name}」没有汉字或字母，请核对")
+    return notes
 
 
 def _secretary_warnings(filename, header, blank_org, blank_method, mapped, from_title) -> list[str]:

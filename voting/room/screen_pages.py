@@ -45,14 +45,14 @@ async def set_page(request: web.Request) -> web.Response:
     if "step" in body:
         step = body["step"]
         if not isinstance(step, int) or isinstance(step, bool) or step not in (1, -1):
-            raise ApiError(400, "step 须为 1（下一页）或 -1（上一页）")
+            raise ApiError(400, "翻页（step）须为 1（下一页）或 -1（上一页）")
         page = ((await held_page(redis, meeting.id) or 1) - 1 + step) % count + 1
     elif "page" in body:
         page = body["page"]
         if page is not None and (not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= count):
-            raise ApiError(400, f"page 须为 1 到 {count} 的页码（null 为自动翻页）")
+            raise ApiError(400, f"页码（page）须为 1 到 {count}（null 为自动翻页）")
     else:
-        raise ApiError(400, "请给出 page（页码，null 为自动翻页）或 step（1 或 -1）")
+        raise ApiError(400, "请给出页码（page，null 为自动翻页）或翻页（step，1 或 -1）")
     if page is None:
         await redis.delete(key)
     else:
