@@ -27,8 +27,8 @@ from baseline_app import Servers, pin_self
 from bench_ballots import ADMIN_TOKEN, OpenLoop, admin_call
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bot.signing import sign  # noqa: E402
-from bot.simulate import push_xml  # noqa: E402
+from bot.inbound.signing import sign  # noqa: E402
+from bot.inbound.simulate import push_xml  # noqa: E402
 
 TOKEN, APPID = "benchtoken", "wxbench000000001"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

@@ -1,3 +1,3 @@
-from .simulate import main
+from .inbound.simulate import main
 
 raise SystemExit(main())

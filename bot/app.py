@@ -9,13 +9,15 @@ from aiohttp import web
 from voting.appkeys import ACCOUNT_RESOLVERS, CONSOLE_PAGES, JOIN_QR, MEETING_PAGES, REDIS, SETTINGS
 from voting.errors import ApiError
 
-from . import admin_api, feedback, feedback_console, join_pages, oauth, pages, qr, verify_files, webhook
+from .identity import oauth, qr
+from .inbound import webhook
+from .web import admin_api, feedback, feedback_console, join_pages, pages, verify_files
 from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
-from .client import WeChatApi
+from .wechat_api.client import WeChatApi
 from .config import WeChatConfig
-from .errors import Category, WeChatError
-from .handler import handle
-from .miniprogram import wx_code_account
+from .wechat_api.errors import Category, WeChatError
+from .inbound.handler import handle
+from .identity.miniprogram import wx_code_account
 from .outbox import service as outbox
 
 log = logging.getLogger(__name__)

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 from aiohttp import web
 
 from .config import WeChatConfig
-from .messages import Incoming, Reply
+from .inbound.messages import Incoming, Reply
 from .outbox.config import OutboxConfig
 
 if TYPE_CHECKING:
-    from .client import WeChatApi
+    from .wechat_api.client import WeChatApi
     from .outbox.queue import Outbox
     from .outbox.sender import Sender
-    from .webhook import Webhook
+    from .inbound.webhook import Webhook
 
 # What a push to /wechat does: `async def handle(app, incoming) -> Reply | None` (None: answer "success").
 Handler = Callable[[web.Application, Incoming], Awaitable[Reply | None]]

@@ -20,7 +20,7 @@ def token_error(appid: str) -> str:
 
 
 def credentials(appid: str) -> str:
-    """string: the console's last check of the credentials (JSON), for a minute (bot/credentials.py)."""
+    """string: the console's last check of the credentials (JSON), for a minute (bot/wechat_api/credentials.py)."""
     return f"wechat:{appid}:credentials"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.bindings import bindings
+from bot.identity.bindings import bindings
 from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting

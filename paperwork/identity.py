@@ -1,7 +1,7 @@
 """Who is at a secretary's paperwork page: the secretary alone, and no other.
 
-- Through WeChat: 网页授权 (bot.oauth) gives the openid; it must be bound to that secretary in this meeting
-  (bot.bindings.secretary_of). The entry `/paper/{mid}` finds the secretary of the account by itself.
+- Through WeChat: 网页授权 (bot.identity.oauth) gives the openid; it must be bound to that secretary in this meeting
+  (bot.identity.bindings.secretary_of). The entry `/paper/{mid}` finds the secretary of the account by itself.
 - In console mode (no WeChat identity exists) or for a secretary without a bound account: the personal link
   the organizer hands out, `/paper/{mid}/{sid}?t=…`, a signed token with purpose `paper`, the meeting, the
   secretary and a generation: issuing a new link for that secretary revokes the old ones.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.appkeys import WECHAT_API
-from bot.bindings import secretary_of
-from bot.oauth import current_user, require_user
+from bot.identity.bindings import secretary_of
+from bot.identity.oauth import current_user, require_user
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError
 from voting.meetings import Meeting

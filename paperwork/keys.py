@@ -4,8 +4,8 @@ Met elsewhere:
 - `paperwork.status` (the reminders read it): `{m:ID}:paper:report`, `{m:ID}:paper:rectification`, sid -> status.
 - `voting.store.keys.MeetingKeys.paper_info` and `.paper_rectification`, `voting.store.keys.PAPER_DEFAULTS`: what the
   export's 002 附件2 reads (voting never imports paperwork).
-- `bot.feedback.snapshot_key` (`{m:ID}:feedback`, sid -> JSON with `dianping`), written by 反馈本人: the 点评 that
-  pre-fills the 整改清单.
+- `bot.web.feedback.snapshot_key` (`{m:ID}:feedback`, sid -> JSON with `dianping`), written by 反馈本人: the
+  点评 that pre-fills the 整改清单.
 """
 from __future__ import annotations
 

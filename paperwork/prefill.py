@@ -13,7 +13,7 @@ import re
 
 import redis.asyncio as aioredis
 
-from bot.feedback import snapshot_key
+from bot.web.feedback import snapshot_key
 from voting import results
 
 MAX_GROUPS = 20
@@ -67,7 +67,7 @@ def group_problems(texts: list[str]) -> list[dict]:
 
 
 async def dianping(redis: aioredis.Redis, mid: str, sid: str) -> str:
-    """The chair's 点评 for this secretary, as 反馈本人 sent it (bot/feedback.py's snapshot), else ""."""
+    """The chair's 点评 for this secretary, as 反馈本人 sent it (bot/web/feedback.py's snapshot), else ""."""
     snapshot = await redis.hget(snapshot_key(mid), sid)
     try:
         return str(json.loads(snapshot).get("dianping") or "").strip() if snapshot else ""

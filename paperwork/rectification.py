@@ -2,7 +2,7 @@
 
 002 §三.6, 004 §五(六), 000 §三.5, 001 第七条: 列出整改清单，认真抓好整改落实; 003 §四(五): 提出整改措施，明确整改时限.
 - Open to a secretary once their item is closed and either the organizer opened the lists or the result was
-  fed back to them (bot/feedback.py); never while their item is still being assessed.
+  fed back to them (bot/web/feedback.py); never while their item is still being assessed.
 - An item whose 整改时限 (a date, to the end of that day, China time) passed without being marked done is
   overdue: the list falls back to `returned` (paperwork.status), so the reminders' `no_rectification`
   audience includes that secretary again, until they resubmit it.
@@ -15,7 +15,7 @@ import time
 
 import redis.asyncio as aioredis
 
-from bot.feedback import snapshot_key
+from bot.web.feedback import snapshot_key
 from voting.clock import CHINA
 from voting.errors import ApiError
 from voting.meetings import Meeting

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.appkeys import OUTBOX, OUTBOX_CONFIG
-from bot.bindings import bindings, mask
+from bot.identity.bindings import bindings, mask
 from bot.outbox.queue import public as public_message
 from bot.outbox.routes import meeting_choice
 from voting.appkeys import REDIS, SETTINGS, SIGNER

@@ -15,7 +15,7 @@ import time
 
 from aiohttp import web
 
-from bot.bindings import bindings
+from bot.identity.bindings import bindings
 from bot.outbox.config import OutboxConfig
 from bot.outbox.queue import Outgoing
 from bot.outbox.quiet import quiet_until

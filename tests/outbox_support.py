@@ -9,7 +9,8 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from bot import activity, bindings
+from bot.identity import bindings
+from bot.inbound import activity
 from bot.appkeys import OUTBOX_CONFIG, WECHAT_CONFIG
 from reminders.appkeys import REMINDER_CONFIG
 from voting.app import create_app
@@ -51,7 +52,7 @@ async def eventually(check, timeout: float = 15, every: float = 0.05):
 
 
 async def wrote_recently(redis, openid: str) -> None:
-    """As if the person had written to the account: inside WeChat's 48-hour window (bot.activity)."""
+    """As if the person had written to the account: inside WeChat's 48-hour window (bot.inbound.activity)."""
     async with redis.pipeline(transaction=False) as writes:
         activity.touch(writes, openid)
         await writes.execute()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from bot import oauth
+from bot.identity import oauth
 from bot.appkeys import OUTBOX
 from voting.appkeys import REDIS
 

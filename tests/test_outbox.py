@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from bot import account
+from bot.identity import account
 from bot.appkeys import OUTBOX
 from bot.outbox.queue import Outbox, Outgoing
 from bot.outbox.quiet import in_quiet_hours, quiet_until

@@ -93,7 +93,7 @@ async def test_the_list_opens_after_feedback_prefilled_from_the_dianping_and_the
 
 
 async def test_feedback_through_the_outbox_opens_the_list_with_the_chairs_dianping(api, assessed):
-    """bot/feedback.py's 反馈本人 keeps what each secretary was told (`{m:ID}:feedback`, with the 点评): that
+    """bot/web/feedback.py's 反馈本人 keeps what each secretary was told (`{m:ID}:feedback`, with the 点评): that
     opens the list for them, pre-filled, and the reminders' `no_rectification` audience follows the lists."""
     m, links = assessed
     await api.admin("POST", f"/api/admin/meetings/{m['id']}/feedback",

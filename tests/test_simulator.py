@@ -3,7 +3,7 @@ service: through /wechat signed and encrypted like WeChat (with the account's to
 in console mode."""
 import asyncio
 
-from bot.simulate import main
+from bot.inbound.simulate import main
 from voting.app import create_app
 
 from .helpers import ADMIN_TOKEN, Api

@@ -9,7 +9,7 @@ import time
 import aiohttp
 import pytest
 
-from bot import links
+from bot.inbound import links
 from voting.app import create_app
 
 from .browser import api, start_site  # noqa: F401  (fixtures)

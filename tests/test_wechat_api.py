@@ -1,4 +1,4 @@
-"""The WeChat API facade (bot/client.py): real wechatpy against the tests' WeChat stand-in, real Redis."""
+"""The WeChat API facade (bot/wechat_api/client.py): real wechatpy against the tests' WeChat stand-in, real Redis."""
 import asyncio
 import socket
 import time
@@ -9,10 +9,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.appkeys import WECHAT_API
-from bot.client import WeChatApi
+from bot.wechat_api.client import WeChatApi
 from bot.config import WeChatConfig
-from bot.errors import Category, NotConfigured, WeChatError
-from bot.messages import Article
+from bot.wechat_api.errors import Category, NotConfigured, WeChatError
+from bot.inbound.messages import Article
 from voting.app import create_app
 
 

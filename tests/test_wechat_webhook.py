@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.appkeys import WECHAT_HANDLER
-from bot.messages import Article, NewsReply, TextReply
+from bot.inbound.messages import Article, NewsReply, TextReply
 from voting.app import create_app
 
 from .outbox_support import eventually
@@ -197,7 +197,7 @@ async def test_hostile_bodies_get_a_4xx_and_one_log_line(aiohttp_client, plain_s
         answer = await resp.json()
     assert resp.status == status and answer["error"] and handler.seen == []
     assert not any(r.exc_info for r in caplog.records) and "Traceback" not in caplog.text
-    assert len([r for r in caplog.records if r.name == "bot.webhook"]) == 1
+    assert len([r for r in caplog.records if r.name == "bot.inbound.webhook"]) == 1
 
 
 async def test_hostile_xml_inside_a_valid_encryption_is_refused(aiohttp_client, wechat_settings, push, caplog):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from ..bindings import mask
+from ..identity.bindings import mask
 
 TAG = "{ob}"
 KEYS_ = f"{TAG}:keys"          # hash: idempotency key -> message id

@@ -13,7 +13,7 @@ from voting.console.admin_pages import admin_page
 from voting.errors import ApiError, json_response
 from voting.meetings import list_meetings, load_meeting
 
-from .. import account
+from ..identity import account
 from ..appkeys import OUTBOX, OUTBOX_CONFIG, OUTBOX_SENDER, WECHAT_API
 from .queue import STATUSES, Outbox, public
 

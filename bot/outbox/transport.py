@@ -1,7 +1,7 @@
 """One message to WeChat, by the documented rules (issue 9 §1):
 
 - console mode (no credentials): the message is "sent" by being shown in the console and the log;
-- inside the 48-hour window (bot.activity) a customer-service text, else a template message (the console's
+- inside the 48-hour window (bot.inbound.activity) a customer-service text, else a template message (the console's
   template id); with no template configured the text is tried anyway (our record of the window may be late);
 - 45015/45047 (outside the window after all): the template message instead;
 - 43004/43101: skipped with the reason; 45009: everyone pauses; -1 and network failures: retried later with
@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 
 import redis.asyncio as aioredis
 
-from .. import account, activity
-from ..bindings import mask
-from ..client import WeChatApi
-from ..errors import Category, WeChatError
+from ..identity import account
+from ..inbound import activity
+from ..identity.bindings import mask
+from ..wechat_api.client import WeChatApi
+from ..wechat_api.errors import Category, WeChatError
 from .config import OutboxConfig
 from .queue import Claim, Outbox
 

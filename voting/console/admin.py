@@ -91,7 +91,7 @@ async def detail(request: web.Request) -> web.Response:
 
 async def change_window(app: web.Application, meeting: Meeting, action: str, sid: str = "") -> dict:
     """Open or close one secretary's window (`sid`), or every one (""); closing is final (lua/window.lua).
-    Also what the organizer's WeChat commands call (bot/commands.py)."""
+    Also what the organizer's WeChat commands call (bot/inbound/commands.py)."""
     k = meeting_keys(meeting.id)
     reply = await app[SCRIPTS].window(keys=k.window, args=[action, sid, k.channel])
     if reply[0] == "busy":

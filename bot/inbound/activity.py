@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
-from . import keys
+from .. import keys
 
 WINDOW = 48 * 3600
 MARGIN = 600            # stop a little early: our clock and WeChat's need not agree to the second

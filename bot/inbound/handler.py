@@ -1,4 +1,4 @@
-"""What the official account answers (the webhook's handler, bot/webhook.py calls it once per push).
+"""What the official account answers (the webhook's handler, bot/inbound/webhook.py calls it once per push).
 
 - Scanning a meeting's QR (SCAN, or subscribe through it): a link card into that meeting's ballot page,
   through 网页授权 (snsapi_base) when the account has credentials, so the page knows the WeChat account and
@@ -20,7 +20,8 @@ from voting.appkeys import REDIS, SIGNER
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
-from . import account, activity, binding_notices, bindings, commands, scenes
+from ..identity import account, binding_notices, bindings, scenes
+from . import activity, commands
 from .links import meeting_card
 from .messages import Incoming, Reply, TextReply
 

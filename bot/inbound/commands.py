@@ -18,11 +18,12 @@ from voting.join import known_account
 from voting.meetings import Meeting, load_meeting
 from voting.store.keys import meeting_keys
 
-from . import account, bindings, keys
-from .appkeys import WECHAT_API
-from .client import WeChatUser
+from .. import keys
+from ..identity import account, bindings
+from ..appkeys import WECHAT_API
+from ..wechat_api.client import WeChatUser
 from .links import last_meeting, last_scan, meeting_card
-from .oauth import PRESENT_TTL, account_of
+from ..identity.oauth import PRESENT_TTL, account_of
 from .messages import Reply, TextReply
 from .results_text import own_result
 

@@ -18,9 +18,9 @@ from voting.join_qr import h5_join_qr
 from voting.meetings import Meeting
 
 from . import scenes
-from .credentials import explain
-from .appkeys import WECHAT_API
-from .errors import WeChatError
+from ..wechat_api.credentials import explain
+from ..appkeys import WECHAT_API
+from ..wechat_api.errors import WeChatError
 
 log = logging.getLogger(__name__)
 LONG = 30 * 86400 - 3600          # roster and binding QRs: WeChat's longest temporary QR, minus a margin
@@ -43,7 +43,7 @@ async def wechat_qr(app: web.Application, scene: str, lifetime: int) -> dict:
 
 async def join_qr(app: web.Application, meeting: Meeting, code: str) -> dict:
     """voting's JOIN_QR provider: the WeChat QR of the meeting scene, else the H5 join URL; when WeChat refused,
-    with `reason` (what the organizer should fix, bot/credentials.py)."""
+    with `reason` (what the organizer should fix, bot/wechat_api/credentials.py)."""
     if app[WECHAT_API].console or meeting.finalized:
         return await h5_join_qr(app, meeting, code)
     period = app[SETTINGS].join_code_period

@@ -29,7 +29,7 @@ RETRY_CODES = frozenset({-1})
 # Our configuration is wrong, for every call until someone fixes it (全局返回码): 40013 invalid appid, 40125
 # invalid appsecret, 40164 the server's IP is not on the account's whitelist, 41002 appid missing, 41004 secret
 # missing, 48001 api unauthorized (the account lacks that permission, e.g. it is not verified). They are OTHER
-# to the caller; the facade also logs them, since the person who sees the error cannot fix them (bot/client.py).
+# to the caller; the facade also logs them, since the person who sees the error cannot fix them (client.py).
 CONFIG_CODES = frozenset({40013, 40125, 40164, 41002, 41004, 48001})
 
 

@@ -8,8 +8,8 @@ from aiohttp import web
 from voting.meetings import Meeting
 
 from .bindings import Pending
-from .outbox.queue import Outgoing
-from .outbox.service import queue_messages
+from ..outbox.queue import Outgoing
+from ..outbox.service import queue_messages
 
 
 def who(meeting: Meeting, sid: str) -> str:

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from voting.errors import ApiError
 
-from .appkeys import WECHAT_API
-from .errors import CONFIG_CODES, Category, WeChatError
+from ..appkeys import WECHAT_API
+from ..wechat_api.errors import CONFIG_CODES, Category, WeChatError
 from .oauth import account_of
 
 

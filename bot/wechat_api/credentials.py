@@ -3,7 +3,7 @@ back to the H5 link (`explain`).
 
 A wrong AppSecret (40125), a wrong AppID (40013) or a server IP missing from the IP白名单 (40164) makes every call
 fail, yet the service still has credentials: without this check the console said "已接入公众号" and the QR
-codes quietly became H5 links. The check fetches the access_token through the facade (bot/token.py: a stored
+codes quietly became H5 links. The check fetches the access_token through the facade (bot/wechat_api/token.py: a stored
 token answers at once, no call to WeChat) and keeps its result a minute in Redis, so a console left open
 cannot spend WeChat's 2,000 token fetches a day.
 """
@@ -16,8 +16,8 @@ from aiohttp import web
 
 from voting.appkeys import REDIS
 
-from . import keys
-from .appkeys import WECHAT_API
+from .. import keys
+from ..appkeys import WECHAT_API
 from .errors import Category, WeChatError
 
 CHECK_TTL = 60

@@ -15,10 +15,12 @@ from voting.errors import ApiError, json_response, read_json
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 
-from . import account, binding_notices, bindings, credentials, keys, refs, scenes
-from .appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
-from .messages import SCENE_PREFIX, Incoming, NewsReply
-from .qr import bind_qr, wechat_qr
+from .. import keys
+from ..identity import account, binding_notices, bindings, refs, scenes
+from ..wechat_api import credentials
+from ..appkeys import WECHAT_API, WECHAT_CONFIG, WECHAT_HANDLER
+from ..inbound.messages import SCENE_PREFIX, Incoming, NewsReply
+from ..identity.qr import bind_qr, wechat_qr
 
 REF_TTL = 30 * 86400
 TEMPLATE_ID = re.compile(r"[A-Za-z0-9_-]{0,64}")       # "" clears it

@@ -1,4 +1,4 @@
-"""wechatpy's synchronous clients, adapted to how this service calls WeChat. Only bot/client.py uses them, in
+"""wechatpy's synchronous clients, adapted to how this service calls WeChat. Only bot/wechat_api/client.py uses them, in
 worker threads; everything async (the shared token, retries, timeouts) lives there.
 
 What wechatpy 1.8.18 does that we undo here:
@@ -6,8 +6,8 @@ What wechatpy 1.8.18 does that we undo here:
   WeChatOAuth's bases): every base is rewritten from WECHAT_API_BASE / WECHAT_OAUTH_BASE per instance.
 - `fetch_access_token` and WeChatOAuth pass no timeout to requests: a session with a default timeout does.
 - The token lives in a per-process session storage: `access_token` here is whatever the caller hands over for
-  this one call (one token for all processes, kept in Redis by bot/token.py).
-- `auto_retry` retries 40001/42001 by recursion without bound: it is off; bot/client.py retries once.
+  this one call (one token for all processes, kept in Redis by bot/wechat_api/token.py).
+- `auto_retry` retries 40001/42001 by recursion without bound: it is off; bot/wechat_api/client.py retries once.
 - `wxa.code_to_session` fetches an access token it does not need: the mini-program client has none.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import requests
 from wechatpy import WeChatClient, WeChatOAuth
 from wechatpy.client.api.base import BaseWeChatAPI
 
-from .config import API_BASE, WeChatConfig
+from ..config import API_BASE, WeChatConfig
 
 T = TypeVar("T")
 _handed = threading.local()     # the access token of the call running in this thread
@@ -62,7 +62,7 @@ class OfficialAccountClient(WeChatClient):
     def access_token(self) -> str | None:
         token = getattr(_handed, "token", None)
         # wechatpy's __new__ reads every attribute before __init__ runs; after that a call without a token
-        # is a bug of ours, never a reason to fetch one behind bot/token.py's back.
+        # is a bug of ours, never a reason to fetch one behind bot/wechat_api/token.py's back.
         if token is None and self.__dict__.get("_ready"):
             raise RuntimeError("no access token handed to this WeChat call")
         return token

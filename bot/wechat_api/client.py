@@ -1,14 +1,14 @@
 """`WeChatApi`: the async facade over wechatpy that the rest of the service calls (app[bot.appkeys.WECHAT_API]).
 
 Every call runs wechatpy (synchronous, requests) in this facade's own thread pool under an asyncio timeout, with
-the shared access_token of bot/token.py. Rules (issue 8 §6, issue 9 §1):
+the shared access_token of bot/wechat_api/token.py. Rules (issue 8 §6, issue 9 §1):
 - 40001/40014/42001: forget that token (if still current), refresh once, retry once; then a TOKEN error.
 - -1, HTTP 5xx, network errors, timeouts: up to `attempts` tries with doubling backoff; then a RETRY error.
   A send that may have reached WeChat (read timeout, dropped connection) is not repeated: the error says
   `uncertain=True` and the outbox decides.
-- Anything else raises at once as a typed WeChatError (bot/errors.py). Nothing recurses.
-- An error that means our configuration is wrong (bot/errors.py CONFIG_CODES: wrong appid or secret, server IP
-  not whitelisted, no permission) is also logged as a warning, once a minute per call and code: the person who
+- Anything else raises at once as a typed WeChatError (bot/wechat_api/errors.py). Nothing recurses.
+- An error that means our configuration is wrong (errors.CONFIG_CODES: wrong appid or secret, server IP not
+  whitelisted, no permission) is also logged as a warning, once a minute per call and code: the person who
   meets it sees only "微信授权失败" and cannot fix it. No openid or code goes into the log.
 In console mode (no appid/secret) the official-account methods raise NotConfigured; `console` tells.
 """
@@ -29,9 +29,9 @@ import requests
 from urllib3.exceptions import NewConnectionError
 from wechatpy.exceptions import WeChatException
 
-from .config import WeChatConfig
+from ..config import WeChatConfig
 from .errors import CONFIG_CODES, Category, NotConfigured, WeChatError
-from .messages import Article
+from ..inbound.messages import Article
 from .sync_clients import MiniProgramClient, OfficialAccountClient, oauth_client
 from .throttled_log import Throttled
 from .token import SharedToken

@@ -17,7 +17,7 @@ from typing import Awaitable, Callable
 
 import redis.asyncio as aioredis
 
-from . import keys
+from .. import keys
 from .errors import Category, WeChatError
 
 log = logging.getLogger(__name__)

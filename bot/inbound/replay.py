@@ -12,7 +12,7 @@ import asyncio
 
 import redis.asyncio as aioredis
 
-from . import keys
+from .. import keys
 
 # WeChat's retries of one push come within about 15 s (three tries, 5 s apart); two minutes covers them with
 # room, and keeps Redis small at 500 scans/s (about 60,000 small keys).

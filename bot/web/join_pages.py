@@ -22,8 +22,8 @@ from voting.limits import client_address
 from voting.meetings import Meeting, load_meeting
 from voting.room.pages import joined_response
 
-from .client import WeChatUser
-from .oauth import account_of, read_meeting_state, require_user, scanner_tag
+from ..wechat_api.client import WeChatUser
+from ..identity.oauth import account_of, read_meeting_state, require_user, scanner_tag
 
 EXPIRED = "该链接已过期。请扫描会场大屏上的最新二维码。"
 NOT_THE_SCANNER = "该链接来自他人的扫码，不能证明您在会场。请用您自己的微信扫描会场大屏上的二维码。"

@@ -11,12 +11,12 @@ from voting.errors import ApiError
 from voting.meetings import load_meeting
 from voting.room.qr import qr_svg
 
-from . import bindings, scenes
+from ..identity import bindings, scenes
 from .admin_api import account_state
-from .appkeys import WECHAT_API
-from .handler import bind_reply
-from .oauth import require_user
-from .qr import bind_qr
+from ..appkeys import WECHAT_API
+from ..inbound.handler import bind_reply
+from ..identity.oauth import require_user
+from ..identity.qr import bind_qr
 
 
 @admin_page

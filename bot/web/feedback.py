@@ -33,11 +33,11 @@ from voting.meetings import Meeting, load_meeting
 from voting.console import dianping
 from voting.store.keys import meeting_keys
 
-from .appkeys import FEEDBACK_LINES, WECHAT_API
-from .bindings import bindings, bound_openids, mask
-from .oauth import require_user
-from .outbox.queue import Outgoing
-from .outbox.service import queue_messages
+from ..appkeys import FEEDBACK_LINES, WECHAT_API
+from ..identity.bindings import bindings, bound_openids, mask
+from ..identity.oauth import require_user
+from ..outbox.queue import Outgoing
+from ..outbox.service import queue_messages
 
 MAX_DIANPING = 500
 LINK_TTL = 90 * 86400
@@ -95,7 +95,7 @@ def feedback_text(meeting: Meeting, snap: dict, link: str, extra: list[str] = ()
 
 
 def sheets_path(mid: str, sids: list[str] = ()) -> str:
-    """The printable feedback sheets (bot/feedback_console.py), of these secretaries or of all fed back."""
+    """The printable feedback sheets (bot/web/feedback_console.py), of these secretaries or of all fed back."""
     return f"/admin/meetings/{mid}/feedback/sheets" + (f"?secretaries={','.join(sids)}" if sids else "")
 
 

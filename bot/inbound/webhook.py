@@ -27,12 +27,12 @@ from aiohttp import web
 from voting.appkeys import REDIS
 from voting.errors import ApiError, read_body
 
-from . import keys
-from .appkeys import WEBHOOK, WECHAT_CONFIG, WECHAT_HANDLER
-from .config import WeChatConfig
+from .. import keys
+from ..appkeys import WEBHOOK, WECHAT_CONFIG, WECHAT_HANDLER
+from ..config import WeChatConfig
 from .messages import BadMessage, Incoming, Reply, incoming, parse_xml, render_reply, reply_text
-from .outbox.queue import Outgoing
-from .outbox.service import queue_messages
+from ..outbox.queue import Outgoing
+from ..outbox.service import queue_messages
 from .replay import ReplayGuard
 from .signing import SafeMode, sign, valid
 

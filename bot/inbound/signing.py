@@ -12,7 +12,7 @@ import hmac
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from .config import WeChatConfig
+from ..config import WeChatConfig
 from .messages import BadMessage
 
 

@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 
 from voting.store.keys import meeting_keys
 
-from . import keys
+from .. import keys
 
 BIND_LUA = (Path(__file__).parent / "lua" / "bind.lua").read_text()
 

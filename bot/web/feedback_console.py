@@ -24,8 +24,8 @@ from voting.errors import json_response, read_json
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 
-from .appkeys import WECHAT_API
-from .bindings import bindings
+from ..appkeys import WECHAT_API
+from ..identity.bindings import bindings
 from .feedback import links_key, page_url, parse_comments, sheets_path, snapshot_key
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .appkeys import WECHAT_CONFIG
+from ..appkeys import WECHAT_CONFIG
 
 
 def setup_routes(app: web.Application) -> None:

@@ -10,10 +10,10 @@ from voting.appkeys import REDIS, SETTINGS
 from voting.errors import ApiError
 from voting.meetings import Meeting, load_meeting
 
-from . import keys
-from .appkeys import WECHAT_API
+from .. import keys
+from ..appkeys import WECHAT_API
 from .messages import Article, NewsReply, Reply, TextReply
-from .oauth import meeting_link
+from ..identity.oauth import meeting_link
 
 LAST_TTL = 30 * 86400
 

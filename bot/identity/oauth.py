@@ -37,9 +37,9 @@ from aiohttp import web
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.errors import ApiError
 
-from .appkeys import WECHAT_API
-from .client import WeChatUser
-from .errors import CONFIG_CODES, Category, WeChatError
+from ..appkeys import WECHAT_API
+from ..wechat_api.client import WeChatUser
+from ..wechat_api.errors import CONFIG_CODES, Category, WeChatError
 
 COOKIE = "wxu"
 COOKIE_TTL = 12 * 3600
