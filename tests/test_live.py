@@ -150,3 +150,16 @@ async def test_regression_a_stream_starting_during_shutdown_never_ended(client):
     box = hub.subscribe("anymeeting")
     box.offer({"full": b"{}", "windows": b"{}"})         # a snapshot arriving late does not revive it
     assert await box.get(0.5) is None
+
+
+async def test_quick_clicks_on_next_page_each_count(api):
+    """Review finding (a CI flake of the 60-secretary screen test): three clicks on 下一页 sent together read the
+    held page before any had written it, so the projector moved one page, not three. The step is one script."""
+    secretaries = [{"name": f"书记{n:02d}", "org": f"第{n}党支部"} for n in range(1, 61)]
+    m = await api.create_meeting(secretaries=secretaries)
+    path = f"/api/admin/meetings/{m['id']}/screen"
+    answers = await asyncio.gather(*(api.admin("POST", path, json={"step": 1}) for _ in range(3)))
+    assert sorted(a["page"] for a in answers) == [2, 3, 4]
+    assert (await api.admin("GET", path)) == {"page": 4, "pages": 4}
+    assert (await api.admin("POST", path, json={"step": 1}))["page"] == 1            # round to the first
+    assert (await api.admin("POST", path, json={"step": -1}))["page"] == 4           # and back

@@ -8,7 +8,7 @@ import math
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from ..appkeys import REDIS, SETTINGS
+from ..appkeys import REDIS, SCRIPTS, SETTINGS
 from ..errors import ApiError, json_response, read_json
 from ..meetings import Meeting, load_meeting
 from ..store.keys import meeting_keys
@@ -37,7 +37,8 @@ async def screen_pages(redis: aioredis.Redis, meeting: Meeting, seconds: float) 
 
 async def set_page(request: web.Request) -> web.Response:
     """POST /api/admin/meetings/{id}/screen {page: n | null} or {step: 1 | -1}: hold page n of the results on
-    the projector (null: turn pages by themselves again); `step` moves from the page held (or page 1)."""
+    the projector (null: turn pages by themselves again); `step` moves from the page held (or page 1), in one
+    script, so that clicks sent together each count."""
     meeting = await load_meeting(request.app[REDIS], request.match_info["id"])
     body = await read_json(request, request.app[SETTINGS].max_json_body)
     count, _ = split(len(meeting.secretaries))
@@ -46,7 +47,7 @@ async def set_page(request: web.Request) -> web.Response:
         step = body["step"]
         if not isinstance(step, int) or isinstance(step, bool) or step not in (1, -1):
             raise ApiError(400, "翻页（step）须为 1（下一页）或 -1（上一页）")
-        page = ((await held_page(redis, meeting.id) or 1) - 1 + step) % count + 1
+        page = int(await request.app[SCRIPTS].screen_step(keys=[key], args=[step, count]))
     elif "page" in body:
         page = body["page"]
         if page is not None and (not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= count):
@@ -55,7 +56,7 @@ async def set_page(request: web.Request) -> web.Response:
         raise ApiError(400, "请给出页码（page，null 为自动翻页）或翻页（step，1 或 -1）")
     if page is None:
         await redis.delete(key)
-    else:
+    elif "step" not in body:
         await redis.hset(key, "page", page)
     await redis.publish(meeting_keys(meeting.id).channel, "screen")
     return json_response({"page": page, "pages": count})

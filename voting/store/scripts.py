@@ -16,3 +16,4 @@ class Scripts:
         self.attempt = redis.register_script((LUA / "attempt.lua").read_text())
         self.deadline = redis.register_script((LUA / "deadline.lua").read_text())
         self.delete = redis.register_script((LUA / "delete.lua").read_text())
+        self.screen_step = redis.register_script((LUA / "screen_step.lua").read_text())
