@@ -215,3 +215,39 @@ async def test_import_preview_warns_and_the_test_meeting_can_be_deleted(browser,
     await page.get_by_role("button", name="删除会议").click()
     await expect(page.locator("h1")).to_have_text("述职评议 · 管理后台")
     await expect(page.locator("table").last).to_contain_text("还没有会议")
+
+
+async def test_the_organizer_can_release_scores_without_the_grades(browser, api, site, shots):
+    """Review finding: after a 问责 flag the room read "陈静 8.90 差" on the projector, though the 等次 is the
+    党委's to decide and make known (000 §三.4, 004 §五(五)). Unticking 大屏显示等次 releases the scores only;
+    ticking it again shows the 等次, and the choice holds when results are hidden and shown again."""
+    m = await api.create_meeting(mode="batch", voter_groups=[])
+    await api.open(m["id"])
+    token = await api.join(m)
+    for s in m["secretaries"]:
+        await api.cast(m["id"], token, s["id"], 9)
+    await api.close(m["id"])
+    await api.admin("POST", f"/api/admin/meetings/{m['id']}/flag", json={"secretary": "s1", "flag": "问责"})
+    page = await console(browser, site, m["id"])
+    screen = await (await browser.new_context(**PROJECTOR)).new_page()
+    await screen.goto(m["screen_url"])
+    await page.locator("#release-grades").uncheck()
+    await page.get_by_role("button", name="在大屏公布结果").click()
+    await expect(screen.locator("#results tr").nth(1)).to_contain_text("9.00")
+    assert "等次" not in await screen.locator("#results").inner_text()
+    assert "差" not in await screen.locator("#results").inner_text()
+    await shots(screen, "scores-only")
+    await expect(page.locator("#release-grades")).not_to_be_checked()     # the console shows what the room sees
+    await page.locator("#release-grades").check()                 # released: applies at once
+    await expect(screen.locator("#results th").last).to_have_text("等次")
+    await expect(screen.locator("#results tr").nth(1)).to_contain_text("差")
+    await shots(screen, "with-grades")
+    await page.get_by_role("button", name="在大屏隐藏结果").click()
+    await page.locator("#release-grades").uncheck()
+    await page.get_by_role("button", name="在大屏公布结果").click()
+    await expect(screen.locator("#results tr").nth(1)).to_contain_text("9.00")
+    assert "等次" not in await screen.locator("#results").inner_text()
+    answer = await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", json={"released": True})
+    assert answer == {"released": True, "grades": False}                      # omitted: the choice holds
+    assert "是否在大屏显示等次" in (await api.admin("POST", f"/api/admin/meetings/{m['id']}/release", 400,
+                                                 json={"released": True, "grades": "no"}))["error"]

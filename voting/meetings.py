@@ -48,6 +48,7 @@ class Meeting:
     roster: list[str]
     released: bool
     secretaries: list[dict]
+    release_grades: bool = True     # the projector shows 等次 with the released scores (else scores only)
     finalized: bool = False         # the secret and the voter map are gone (lua/finalize.lua)
     direction: str = "上述"          # 004 §三: which form the ballot is (上述 附件1, 下评 附件2)
 
@@ -86,7 +87,8 @@ class Meeting:
         return {"id": self.id, "title": self.title, "mode": self.mode, "eligibility": self.eligibility,
                 "preset": self.preset, "direction": self.direction, "expected": self.expected,
                 "voter_groups": self.voter_groups,
-                "released": self.released, "finalized": self.finalized, "secretaries": self.secretaries}
+                "released": self.released, "release_grades": self.release_grades, "finalized": self.finalized,
+                "secretaries": self.secretaries}
 
 
 def rotating_code(secret: str, index: int) -> str:
@@ -163,6 +165,7 @@ async def load_meeting(redis: aioredis.Redis, mid: str) -> Meeting:
         created=int(meta["created"]), expected=int(meta.get("expected") or 0),
         voter_groups=json.loads(meta.get("voter_groups") or "[]"),
         roster=json.loads(meta.get("roster") or "[]"), released=meta.get("released") == "1",
+        release_grades=meta.get("release_grades", "1") == "1",
         secretaries=json.loads(secretaries or "[]"), finalized=meta.get("status") == "finalized")
 
 

@@ -105,11 +105,13 @@ def results_json(meeting: Meeting, graded: pd.DataFrame) -> list[dict]:
 PUBLIC_RESULT = ("id", "name", "org", "votes", "mean_text", "grade", "final_grade")
 
 
-def public_results(rows: list[dict], closed: list[str]) -> list[dict]:
+def public_results(rows: list[dict], closed: list[str], grades: bool = True) -> list[dict]:
     """Released results for the projector: a secretary whose voting is still open shows no score (a score that
-    moves with each tap tells the room what the last person gave, DESIGN.md §3)."""
-    done = set(closed)
-    return [{k: r.get(k) for k in PUBLIC_RESULT} | {"closed": True} if r["id"] in done else
+    moves with each tap tells the room what the last person gave, DESIGN.md §3). `grades` False: scores only,
+    no 等次 (the organizer's choice at release: the 等次 is the 党委's to decide and make known, 000 §三.4,
+    004 §五(五) "综合评价意见及等次经镇党委研究后，向本人反馈，在一定范围内通报")."""
+    done, fields = set(closed), PUBLIC_RESULT if grades else PUBLIC_RESULT[:-2]
+    return [{k: r.get(k) for k in fields} | {"closed": True} if r["id"] in done else
             {"id": r["id"], "name": r["name"], "org": r["org"], "closed": False} for r in rows]
 
 

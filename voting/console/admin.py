@@ -133,7 +133,7 @@ async def results_view(request: web.Request) -> web.Response:
     meeting, rules, graded = await _graded(request)
     return json_response({
         "id": meeting.id, "title": meeting.title, "preset": meeting.preset, "released": meeting.released,
-        "finalized": meeting.finalized,
+        "release_grades": meeting.release_grades, "finalized": meeting.finalized,
         "secretaries": results.results_json(meeting, graded),
         "quotas": [{"code": q.code, "ok": q.ok, "message": q.message}
                    for q in scoring.check_quotas(graded, rules)],
@@ -200,21 +200,27 @@ async def export_csv(request: web.Request) -> web.Response:
                     "text/csv; charset=utf-8", f"{meeting.title}-评议结果.csv", "results")
 
 
-async def release_results(app: web.Application, meeting: Meeting, released: bool = True) -> None:
-    """Show (or hide) the results on the projector; the organizer's WeChat command 公布 calls this too."""
+async def release_results(app: web.Application, meeting: Meeting, released: bool = True,
+                          grades: bool | None = None) -> None:
+    """Show (or hide) the results on the projector; the organizer's WeChat command 公布 calls this too.
+    `grades`: with the 等次 or scores only (None: as chosen before, at first with)."""
     k = meeting_keys(meeting.id)
-    await app[REDIS].hset(k.meta, "released", int(released))
+    fields = {"released": int(released)} | ({} if grades is None else {"release_grades": int(grades)})
+    await app[REDIS].hset(k.meta, mapping=fields)
     await app[REDIS].publish(k.channel, "release")
 
 
 async def release(request: web.Request) -> web.Response:
     meeting = await _meeting(request)
     body = await read_json(request, request.app[SETTINGS].max_json_body)
-    released = body.get("released", True)
+    released, grades = body.get("released", True), body.get("grades")
     if not isinstance(released, bool):
         raise ApiError(400, "公布结果（released）须为 true 或 false")
-    await release_results(request.app, meeting, released)
-    return json_response({"released": released})
+    if grades is not None and not isinstance(grades, bool):
+        raise ApiError(400, "是否在大屏显示等次（grades）须为 true 或 false")
+    await release_results(request.app, meeting, released, grades)
+    return json_response({"released": released,
+                          "grades": meeting.release_grades if grades is None else grades})
 
 
 async def finalize(request: web.Request) -> web.Response:

@@ -144,7 +144,8 @@ class LiveHub:
                 **public_state(state), **await screen_pages(self.redis, meeting, self.page_seconds)}
         if meeting.released and full:
             rows = results.results_json(meeting, await results.graded(self.redis, meeting))
-            data["results"] = results.public_results(rows, state["closed"])
+            data["results"] = results.public_results(rows, state["closed"], meeting.release_grades)
+            data["release_grades"] = meeting.release_grades
         windows = {"open": data["open"], "closed": data["closed"]}
         if state["deadline"]:
             windows["deadline"] = state["deadline"]
