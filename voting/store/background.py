@@ -1,5 +1,6 @@
-"""How the service's background loops run, all alike: the due closes (voting/console/deadlines.py), the outbox
-sender (bot/outbox/sender.py), the reminder scheduler (reminders/scheduler.py) and the paperwork overdue sweep.
+"""How the service's background loops run, all alike: the store's watcher (lifecycle.py), the due closes
+(voting/console/deadlines.py), the outbox sender (bot/outbox/sender.py), the reminder scheduler
+(reminders/scheduler.py) and the paperwork overdue sweep.
 
 - A loop waits until its next due time or until woken early (`wake()`: something was queued in this process).
 - Redis away: it waits ever longer (0.5 s doubling to 5 s) without a log line per try (voting.store.outage reports

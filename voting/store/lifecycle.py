@@ -24,6 +24,7 @@ from redis import exceptions as rx
 
 from ..appkeys import OUTAGE, REDIS, SCRIPTS, SETTINGS, SIGNER
 from ..tokens import Signer
+from .background import Loop
 from .embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from .keys import SIGNING_KEY
 from .outage import Outage, store_down
@@ -61,43 +62,50 @@ async def redis_ctx(app: web.Application):
         app[REDIS] = client
         app[SCRIPTS] = Scripts(client)
         app[SIGNER] = Signer((await client.get(SIGNING_KEY)).encode())
-        watcher = asyncio.create_task(watch(client, outage, embedded))
+        watcher = Loop("store-watcher", Watcher(client, outage, embedded).step, log, "store watcher failed")
+        watcher.start()
         yield
     finally:
         if watcher:
-            watcher.cancel()
-            await asyncio.gather(watcher, return_exceptions=True)
+            await watcher.stop()
         await client.aclose()
         await pool.aclose()
         if embedded:
             await embedded.astop()
 
 
-async def watch(client: aioredis.Redis, outage: Outage, embedded: EmbeddedRedis | None):
-    """Ping the store; restart the embedded server when it has died; say once when the store is back."""
-    restarts = 0
-    while True:
-        await asyncio.sleep(WATCH_EVERY)
-        if embedded is not None and not embedded.running():
-            outage.failed(EmbeddedRedisError("redis-server exited"))
+class Watcher:
+    """Ping the store; restart the embedded server when it has died; say once when the store is back. It runs
+    as a background Loop (background.py), which stops on a flag: a stop that landed inside a probe came out of
+    redis-py as a connection error, which this took for an outage, so it watched on and the app's cleanup
+    waited for it for ever (a hung test suite)."""
+
+    def __init__(self, client: aioredis.Redis, outage: Outage, embedded: EmbeddedRedis | None):
+        self.client, self.outage, self.embedded = client, outage, embedded
+        self.restarts = 0
+
+    async def step(self) -> float:
+        """One look; returns the seconds until the next."""
+        if self.embedded is not None and not self.embedded.running():
+            self.outage.failed(EmbeddedRedisError("redis-server exited"))
             try:
-                await embedded.arestart()
-                restarts = 0
-                log.warning("embedded Redis restarted on %s", embedded.data_dir)
+                await self.embedded.arestart()
+                self.restarts = 0
+                log.warning("embedded Redis restarted on %s", self.embedded.data_dir)
             except EmbeddedRedisError as e:
-                restarts += 1
-                if restarts in (1, 10, 100) or restarts % 1000 == 0:
-                    log.error("embedded Redis does not start (attempt %d): %s", restarts, e)
-                await asyncio.sleep(min(5.0, 0.2 * restarts))
-                continue
+                self.restarts += 1
+                if self.restarts in (1, 10, 100) or self.restarts % 1000 == 0:
+                    log.error("embedded Redis does not start (attempt %d): %s", self.restarts, e)
+                return WATCH_EVERY + min(5.0, 0.2 * self.restarts)
         try:
-            await probe(client)
+            await probe(self.client)
         except Exception as e:
             if not store_down(e):
                 raise
-            outage.failed(e)
+            self.outage.failed(e)
         else:
-            outage.recovered()
+            self.outage.recovered()
+        return WATCH_EVERY
 
 
 async def probe(client: aioredis.Redis) -> None:
