@@ -141,7 +141,7 @@ class Sender:
 
     async def renew_leases(self) -> None:
         every = self.config.lease / 3
-        while True:
+        while not asyncio.current_task().cancelling():      # a cancel inside renew may come out as an outage
             await asyncio.sleep(every)
             try:
                 await self.outbox.renew(self.owner, list(self.held), self.config.lease)

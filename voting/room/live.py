@@ -92,7 +92,9 @@ class LiveHub:
         """Redis restarting: keep the screens and reconnect every second, saying so once per outage (the
         store's watcher says when it is back)."""
         lost = False
-        while True:
+        # Not `while True`: a cancel that lands inside a Redis command can come out of redis-py as a connection
+        # error, which this would take for a lost Redis and reconnect for ever (background.py says more).
+        while not asyncio.current_task().cancelling():
             try:
                 async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.psubscribe("live:*")
