@@ -243,6 +243,7 @@ async def test_the_organizer_can_release_scores_without_the_grades(browser, api,
     await expect(screen.locator("#results tr").nth(1)).to_contain_text("差")
     await shots(screen, "with-grades")
     await page.get_by_role("button", name="在大屏隐藏结果").click()
+    await expect(page.get_by_role("button", name="在大屏公布结果")).to_be_visible()     # hidden: the box only chooses
     await page.locator("#release-grades").uncheck()
     await page.get_by_role("button", name="在大屏公布结果").click()
     await expect(screen.locator("#results tr").nth(1)).to_contain_text("9.00")
