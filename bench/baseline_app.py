@@ -1,4 +1,4 @@
-"""The servers under test: the DESIGN §5 baseline app, and `Servers`, which runs it next to the service.
+"""The servers under test: the docs/design.md §5 baseline app, and `Servers`, which runs it next to the service.
 
     .venv/bin/python bench/baseline_app.py --redis URL [--port P]
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_ballots.py [--fsync always,everysec] [--duration 15] [--rate 1000] [--pin]
 
-DESIGN §5: throughput at least half the baseline's with the same load generator, and p99 < 50 ms at an
+docs/design.md §5: throughput at least half the baseline's with the same load generator, and p99 < 50 ms at an
 open-loop 1,000 ballots/s. Per Redis appendfsync policy it starts redis-server, the service and the baseline
 (bench/baseline_app.py), joins the voters of three batch meetings, then measures:
   1. open-loop latency at --rate on a fresh Redis (OpenLoop below: Debian has no wrk2),

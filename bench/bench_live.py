@@ -1,4 +1,4 @@
-"""Benchmark (not a test): vote → projector delay with many open screens; DESIGN §5 p95 < 300 ms, 500 screens.
+"""Benchmark (not a test): vote → projector delay with many open screens; docs/design.md §5 p95 < 300 ms, 500 screens.
 
     .venv/bin/python bench/bench_live.py [--screens 500] [--rate 200] [--seconds 10] [--fsync always]
 

@@ -1,5 +1,5 @@
 """Benchmark (not a test): 1,000 queued feedback messages drained at the configured rate, none lost or sent
-twice across a restart of the service (DESIGN §5).
+twice across a restart of the service (docs/design.md §5).
 
     .venv/bin/python bench/bench_outbox.py [--rates 10,50] [--restarts term,kill] [--messages 1000]
 

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): grade 1,000,000 ballots of 500 secretaries; DESIGN §5 target < 2 s.
+"""Benchmark (not a test): grade 1,000,000 ballots of 500 secretaries; docs/design.md §5 target < 2 s.
 
     .venv/bin/python bench/bench_scoring.py [--ballots N] [--secretaries K] [--repeat R]
 

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): a QR scan storm in the room (DESIGN §5: 1,000 phones, each opening the page,
+"""Benchmark (not a test): a QR scan storm in the room (docs/design.md §5: 1,000 phones, each opening the page,
 joining and casting 18 ballots, within a minute; request p99 < 100 ms).
 
     .venv/bin/python bench/bench_storm.py [--phones 1000] [--seconds 60] [--pin]

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): the official account's webhook under a scan storm (DESIGN §5: reply p99 < 50 ms at
+"""Benchmark (not a test): the official account's webhook under a scan storm (docs/design.md §5: reply p99 < 50 ms at
 500 scans/s; WeChat's own deadline is 5 s).
 
     .venv/bin/python bench/bench_webhook.py [--rates 500,1000] [--seconds 20] [--pin]

@@ -1,6 +1,6 @@
 """The official account's configuration, parsed once from `Settings.wechat` (the raw WECHAT_* environment).
 
-No WECHAT_APPID/WECHAT_SECRET is *console mode* (DESIGN.md §3): nothing is sent to WeChat; the lead's outbox
+No WECHAT_APPID/WECHAT_SECRET is *console mode* (docs/design.md §3): nothing is sent to WeChat; the lead's outbox
 shows messages in the console instead. The webhook needs only WECHAT_TOKEN; safe (AES) mode also needs
 WECHAT_AES_KEY and the appid, which WeChat puts inside every encrypted message.
 """
@@ -42,7 +42,7 @@ class WeChatConfig:
 
     @property
     def console(self) -> bool:
-        """No official-account credentials: nothing goes to WeChat (DESIGN.md §3)."""
+        """No official-account credentials: nothing goes to WeChat (docs/design.md §3)."""
         return not (self.appid and self.secret)
 
     @property

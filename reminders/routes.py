@@ -1,4 +1,4 @@
-"""The reminders' API (DESIGN.md §4), the console page /admin/reminders, and the page with a reminder's whole
+"""The reminders' API (docs/api.md), the console page /admin/reminders, and the page with a reminder's whole
 text that template messages link to."""
 from __future__ import annotations
 

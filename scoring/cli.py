@@ -1,4 +1,4 @@
-"""`python -m scoring grade | composite | report | presets` (DESIGN §4).
+"""`python -m scoring grade | composite | report | presets` (docs/api.md).
 
 Bad input: exit code 2, a Chinese message naming the row and the problem, nothing written.
 `report` exits 1 when a check fails. An internal error exits 1 with one line (SCORING_DEBUG=1

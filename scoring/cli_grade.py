@@ -1,7 +1,7 @@
 """`python -m scoring grade BALLOTS [--preset NAME | --rules FILE] [--direction 上述|下评]
 [--secretaries FILE] [--enforce-quota] [--rectification FILE] [--info KEY=VALUE …] [-o OUT]`.
 
-Input columns `secretary`, `score`, optional `count`, `voter`, `group`, `source`, `flag` (DESIGN §4)
+Input columns `secretary`, `score`, optional `count`, `voter`, `group`, `source`, `flag` (docs/api.md)
 and, for complete official tables, `name`, `org` (党支部名称), `method` (述职方式).
 """
 

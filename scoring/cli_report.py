@@ -1,7 +1,7 @@
 """`python -m scoring report FILE.docx|.txt [--preset NAME] [--level committee|branch] [--limit N]`.
 
 Exit 0 when every check passes, 1 when one fails (each named with its figure and the document's
-rule), 2 when the file cannot be read (DESIGN §4).
+rule), 2 when the file cannot be read (docs/api.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Secret ballot (DESIGN.md §3): nothing stored links a person's token or invite code to a score."""
+"""Secret ballot (docs/design.md §3): nothing stored links a person's token or invite code to a score."""
 import base64
 import json
 
@@ -68,7 +68,7 @@ async def test_no_token_or_invite_code_is_stored_and_the_log_names_nobody(client
 
 
 async def test_finalize_forgets_who_voted_and_keeps_the_anonymous_ballots(client, api, redis_sync):
-    """DESIGN.md §3: after finalize not even an operator with Redis access can link a person to a score."""
+    """docs/design.md §3: after finalize not even an operator with Redis access can link a person to a score."""
     m = await api.create_meeting(eligibility="roster", roster=[{"group": "党员代表"}] * 3)
     codes = [i["code"] for i in m["invites"]]
     await api.open(m["id"])

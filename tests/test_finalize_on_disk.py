@@ -1,4 +1,4 @@
-"""After finalize nothing under DATA_DIR links a person to a score (DESIGN.md §3 "Anonymity"): not the meeting
+"""After finalize nothing under DATA_DIR links a person to a score (docs/design.md §3 "Anonymity"): not the meeting
 secret, not a voter key, not the voter→ballot map; and the ballot log that remains has no time and no order."""
 import stat
 

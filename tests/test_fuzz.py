@@ -1,5 +1,5 @@
 """Random bytes, random JSON and random form fields at every route: never a 5xx, never a traceback in the log
-(DESIGN.md §4: "never a 500, never a traceback, whatever the bytes sent")."""
+(docs/api.md: "never a 500, never a traceback, whatever the bytes sent")."""
 import asyncio
 import json
 import logging

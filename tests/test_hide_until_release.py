@@ -1,4 +1,4 @@
-"""DESIGN.md §3 "Hide until release" and small groups: what the room may see of a vote in progress."""
+"""docs/design.md §3 "Hide until release" and small groups: what the room may see of a vote in progress."""
 import time
 
 from hypothesis import given

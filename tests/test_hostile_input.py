@@ -1,5 +1,5 @@
 """Review findings: each of these inputs gave a 500 with a traceback. Each is now a clear 4xx, and nothing
-stored changes (DESIGN.md §4: never a 500, whatever the bytes)."""
+stored changes (docs/api.md: never a 500, whatever the bytes)."""
 import logging
 
 import pytest

@@ -52,7 +52,7 @@ async def test_screen_sees_each_vote_and_window(client, api):
     token = await api.join(m)
     await api.cast(m["id"], token, "s1", 9)
     state = await screen.until(lambda s: s["votes"]["s1"] == 1)
-    assert "dist" not in state and state["voted"] == 1           # turnout only before release (DESIGN.md §3)
+    assert "dist" not in state and state["voted"] == 1           # turnout only before release (docs/design.md §3)
     assert "results" not in state
 
 

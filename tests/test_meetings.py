@@ -1,4 +1,4 @@
-"""Creating meetings through the public contract (DESIGN.md §4) and refusing bad requests clearly."""
+"""Creating meetings through the public contract (docs/api.md) and refusing bad requests clearly."""
 import pytest
 
 from .helpers import ADMIN, SECRETARIES

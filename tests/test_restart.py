@@ -1,5 +1,5 @@
 """With no REDIS_URL the service runs its own Redis under DATA_DIR: stopping stops it, restarting finds every
-meeting and ballot again, and nothing acknowledged is lost even when the service is killed (DESIGN.md §5)."""
+meeting and ballot again, and nothing acknowledged is lost even when the service is killed (docs/design.md §5)."""
 import asyncio
 import signal
 import socket

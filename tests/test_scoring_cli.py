@@ -1,4 +1,4 @@
-"""`python -m scoring grade` as an organizer runs it (DESIGN §4): subprocess, exit codes, files."""
+"""`python -m scoring grade` as an organizer runs it (docs/api.md): subprocess, exit codes, files."""
 
 import json
 import os

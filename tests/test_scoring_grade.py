@@ -22,7 +22,7 @@ RULES_004 = scoring.load_rules("shanghaimiao-2022")
 
 
 def test_output_starts_with_the_contract_columns():
-    """DESIGN §4: the service and the CLI read these columns by name, in this order."""
+    """docs/api.md: the service and the CLI read these columns by name, in this order."""
     df = scoring.grade(ballots(A=[10]), RULES_004)
     assert list(df.columns[:10]) == ["secretary", "votes", "mean", "hao", "jiaohao", "yiban", "cha",
                                      "low_share", "grade", "reason"]
@@ -105,7 +105,7 @@ def test_organizer_flag_makes_cha_whatever_the_ballots(flag, words):
 
 
 def test_flag_column_in_ballots_counts_as_the_organizers_flag():
-    """The CLI's optional `flag` column (DESIGN §4) marks the secretary, on any one row."""
+    """The CLI's optional `flag` column (docs/api.md) marks the secretary, on any one row."""
     b = ballots(A=[10, 10], B=[10])
     b["flag"] = ["", "问责", ""]
     df = scoring.grade(b, RULES_004)

@@ -1,4 +1,4 @@
-"""`python -m voting serve | demo` (DESIGN.md §4)."""
+"""`python -m voting serve | demo` (docs/api.md)."""
 from __future__ import annotations
 
 import argparse

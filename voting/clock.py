@@ -1,5 +1,5 @@
 """China time: every time a person types or reads without an offset is 北京时间 (UTC+8, no daylight saving;
-DESIGN.md §4 "times without an offset are China time")."""
+docs/api.md "times without an offset are China time")."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone

@@ -1,4 +1,4 @@
-"""What the screen's QR encodes now (DESIGN.md §4 `GET /api/admin/meetings/{id}/qr`).
+"""What the screen's QR encodes now (docs/api.md `GET /api/admin/meetings/{id}/qr`).
 
 By default the H5 join URL with the current code; an extension may put its own provider under JOIN_QR (bot/
 does, with the official account's temporary parametric QR), so voting/ never needs to know about WeChat.

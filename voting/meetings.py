@@ -2,7 +2,7 @@
 
 Open meetings show a rotating join code (a photo of it stops working after two periods). Roster meetings
 print one invite code per attendee; the codes are derived from the meeting secret, so they can be printed
-again but are never stored: Redis holds only their keyed hashes (DESIGN.md §3 Anonymity).
+again but are never stored: Redis holds only their keyed hashes (docs/design.md §3 Anonymity).
 """
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ PUBLIC_RESULT = ("id", "name", "org", "votes", "mean_text", "grade", "final_grad
 
 def public_results(rows: list[dict], closed: list[str], grades: bool = True) -> list[dict]:
     """Released results for the projector: a secretary whose voting is still open shows no score (a score that
-    moves with each tap tells the room what the last person gave, DESIGN.md §3). `grades` False: scores only,
+    moves with each tap tells the room what the last person gave, docs/design.md §3). `grades` False: scores only,
     no 等次 (the organizer's choice at release: the 等次 is the 党委's to decide and make known, 000 §三.4,
     004 §五(五) "综合评价意见及等次经镇党委研究后，向本人反馈，在一定范围内通报")."""
     done, fields = set(closed), PUBLIC_RESULT if grades else PUBLIC_RESULT[:-2]
@@ -116,7 +116,7 @@ def public_results(rows: list[dict], closed: list[str], grades: bool = True) -> 
 
 
 async def comments(redis: aioredis.Redis, mid: str) -> pd.DataFrame:
-    """Current comments per secretary, in random order and with no voter reference (DESIGN.md §3)."""
+    """Current comments per secretary, in random order and with no voter reference (docs/design.md §3)."""
     k = meeting_keys(mid)
     rows = [tuple(json.loads(v)) for v in await redis.lrange(k.comments, 0, -1)]   # a finalized meeting
     for field, value in (await redis.hgetall(k.ballots)).items():

@@ -1,4 +1,4 @@
-"""Settings of one service process, read from the environment (DESIGN.md §4) or given by tests."""
+"""Settings of one service process, read from the environment (docs/api.md) or given by tests."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FSYNC_POLICIES = ("always", "everysec", "no")
-# DESIGN.md §4: the official account, the mini-program, and where WeChat is reached (tests: a local stand-in).
+# docs/api.md: the official account, the mini-program, and where WeChat is reached (tests: a local stand-in).
 WECHAT_ENV = ("WECHAT_TOKEN", "WECHAT_AES_KEY", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_MP_APPID",
               "WECHAT_MP_SECRET", "WECHAT_API_BASE", "WECHAT_OAUTH_BASE", "WECHAT_VERIFY_FILES")
 

@@ -2,7 +2,7 @@
 
 A voter token is `payload.signature` (base64url JSON, HMAC-SHA256 with the service key). It carries the voter
 key: an HMAC of the voter's identity (invite code, or a random id in open meetings) with the meeting's own
-secret, so casting needs no lookup and nothing in Redis holds the identity itself (DESIGN.md §3 Anonymity).
+secret, so casting needs no lookup and nothing in Redis holds the identity itself (docs/design.md §3 Anonymity).
 """
 from __future__ import annotations
 

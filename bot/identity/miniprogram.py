@@ -1,4 +1,4 @@
-"""The mini-program's way in: `POST /api/meetings/{id}/join {wx_code}` (DESIGN.md §4). voting's join_api asks
+"""The mini-program's way in: `POST /api/meetings/{id}/join {wx_code}` (docs/api.md). voting's join_api asks
 the resolver registered under ACCOUNT_RESOLVERS["wx_code"]; this one turns a wx.login code into the account
 through jscode2session: the unionid when the mini-program and the official account share an open platform
 (then the same person is the same voter in both), else the mini-program's own openid."""

@@ -1,4 +1,4 @@
-"""What a parametric QR's scene says (QR_STR_SCENE, at most 64 characters; DESIGN.md §4).
+"""What a parametric QR's scene says (QR_STR_SCENE, at most 64 characters; docs/api.md).
 
 - `m:<meeting>` a roster meeting's join QR; `m:<meeting>:<code>` an open meeting's, carrying the rotating join
   code, so that a photo of the screen stops working as the H5 code does.

@@ -11,7 +11,7 @@ from voting.store.keys import meeting_keys
 
 async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
     """Released and closed only, as on the projector: a score that still moves with each tap would tell the
-    secretary what the last person gave (DESIGN.md §3 "Hide until release")."""
+    secretary what the last person gave (docs/design.md §3 "Hide until release")."""
     name = meeting.names.get(sid, sid)
     if not meeting.released:
         # Releasing sends nothing (review finding: this once promised a notice that never came): say what happens.

@@ -1,4 +1,4 @@
-"""`GET|POST /wechat`: the official account's webhook (DESIGN.md §4; 接入指南, 消息加解密说明, 被动回复).
+"""`GET|POST /wechat`: the official account's webhook (docs/api.md; 接入指南, 消息加解密说明, 被动回复).
 
 What happens to a push, in order; every refusal is a 4xx JSON error in Chinese and one warning line:
 1. No WECHAT_TOKEN: 404, the account is not configured here.

@@ -73,7 +73,7 @@ class Claim:
 
 
 def public(msg: dict) -> dict:
-    """What the organizer sees (DESIGN.md §4 fields first). A claimed or sending message is still `queued`
+    """What the organizer sees (docs/api.md fields first). A claimed or sending message is still `queued`
     to the organizer; `stage` says which. The openid itself is shown masked."""
     status = msg["status"] if msg["status"] in STATUSES else "queued"
     out = {"id": msg["id"], "to": mask(msg.get("to", "")), "kind": msg.get("kind", ""), "text": msg.get("text", ""),

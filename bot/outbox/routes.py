@@ -1,4 +1,4 @@
-"""The organizer's view of the outbox (DESIGN.md §4): every message with its status, reason, attempts and
+"""The organizer's view of the outbox (docs/api.md): every message with its status, reason, attempts and
 channel, per meeting or all; resend (a failed, skipped or uncertain message, explicitly) and cancel (a message
 not yet being sent). The console page /admin/outbox shows the same through these routes."""
 from __future__ import annotations

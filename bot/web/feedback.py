@@ -10,7 +10,7 @@ anonymous comments.
 - What a secretary was told is kept (`{m:ID}:feedback`, sid -> JSON) once a message was queued, so the page
   and a later account show the same; until then a new call (e.g. with the 点评 added) replaces it.
 - `GET /feedback/{mid}/{sid}`: that secretary's comments (问题和不足, 意见建议) in two separately shuffled lists,
-  with no voter reference and no time (DESIGN.md §3). Only that secretary: with credentials, the OAuth openid
+  with no voter reference and no time (docs/design.md §3). Only that secretary: with credentials, the OAuth openid
   (snsapi_base) must be one of their bound accounts; a signed `?t=` link (the printed one) also opens it.
 - The `comments` given are also saved as the organizer's record of the 点评 (`MeetingKeys.dianping`, read back and
   saved without sending in feedback_console.py); a call without them uses what was saved.

@@ -1,4 +1,4 @@
-"""The organizer's API (DESIGN.md §4): create or import meetings, open and close windows, results, exports."""
+"""The organizer's API (docs/api.md): create or import meetings, open and close windows, results, exports."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Per-group figures without exposing small groups (DESIGN.md §3 Anonymity, "groups too small to hide a person
+"""Per-group figures without exposing small groups (docs/design.md §3 Anonymity, "groups too small to hide a person
 are not broken out").
 
 Every place that shows or exports a figure per voter group (turnout chips in the console, the projector, the live

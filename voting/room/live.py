@@ -137,7 +137,7 @@ class LiveHub:
 
     async def snapshot(self, mid: str, full: bool = True) -> dict[str, bytes]:
         """The room's view: turnout, windows, the countdown; scores only once released, and then only of
-        secretaries whose voting is closed (DESIGN.md §3 "Hide until release"). The console reads the
+        secretaries whose voting is closed (docs/design.md §3 "Hide until release"). The console reads the
         organizer's own figures from /api/admin/..., never from here."""
         meeting = await load_meeting(self.redis, mid)
         state = await meeting_state(self.redis, meeting, self.min_group)

@@ -1,7 +1,7 @@
 """The live state of a meeting that the admin console and the projector show: windows, votes, turnout.
 
 `dist` (ballots per score) is for the organizer only: `public_state` is what the room may see before results are
-released (DESIGN.md §3 "Hide until release"). Turnout per voter group always goes through anonymity.merge_groups.
+released (docs/design.md §3 "Hide until release"). Turnout per voter group always goes through anonymity.merge_groups.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The JSON an attendee's own client needs besides joining and casting (the mini-program; docs/openapi.yaml):
 the meeting as an attendee sees it, and the attendee's own current ballots. Nothing here shows anyone
-else's score (DESIGN.md §3 "Hide until release")."""
+else's score (docs/design.md §3 "Hide until release")."""
 from __future__ import annotations
 
 import json

@@ -9,7 +9,7 @@
   the connection pool reconnects by itself and the service serves again within seconds. An external
   REDIS_URL is only watched: the pool reconnects when that server is back.
 - `forget_on_disk` rewrites the append-only file after a meeting is finalized, so that no copy of what was
-  destroyed survives in DATA_DIR (DESIGN.md §3).
+  destroyed survives in DATA_DIR (docs/design.md §3).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Cast one ballot atomically (DESIGN.md §3). All keys share the meeting's hash tag.
+-- Cast one ballot atomically (docs/design.md §3). All keys share the meeting's hash tag.
 -- KEYS: 1 meta, 2 sids, 3 open, 4 closed, 5 voters, 6 ballots, 7 seen, 8 tally, 9 voted, 10 turnout, 11 log
 -- ARGV: 1 voter key, 2 secretary id, 3 score, 4 ballot_id, 5 problems, 6 suggestions, 7 live channel
 -- Returns {status, votes of the secretary, previous score or ''}.

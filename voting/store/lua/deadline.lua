@@ -1,4 +1,4 @@
--- The scheduled close of open voting windows (DESIGN.md §3 "schedules"): set, clear, or fire one deadline.
+-- The scheduled close of open voting windows (docs/design.md §3 "schedules"): set, clear, or fire one deadline.
 -- Closing is final (lua/window.lua), so firing happens at most once: only the deadline that is still current
 -- (same token) and due (by Redis's own clock) closes anything, and firing deletes it in the same step.
 -- KEYS: 1 meta, 2 open, 3 closed, 4 deadline (hash: at_ms, token, sids as JSON)

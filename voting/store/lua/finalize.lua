@@ -1,4 +1,4 @@
--- Finalize a meeting (DESIGN.md §3): keep the anonymous ballots, destroy what links a voter to them, and leave
+-- Finalize a meeting (docs/design.md §3): keep the anonymous ballots, destroy what links a voter to them, and leave
 -- no time or order that could: the ballot log and the tally are rebuilt from the final ballots, shuffled, with
 -- entry IDs 1-1, 1-2, ... instead of the millisecond timestamps of each tap.
 -- KEYS: 1 meta, 2 open, 3 ballots, 4 voters, 5 voted, 6 invites, 7 comments, 8 log, 9 tally, 10 seen,
