@@ -12,7 +12,9 @@ from aiohttp import web
 import scoring
 from scoring import export
 from voting.appkeys import REDIS, SETTINGS
-from voting.errors import ApiError, download, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import download, json_response
 from voting.meetings import Meeting, load_meeting
 from voting.results import json_safe
 

@@ -13,7 +13,9 @@ import scoring
 from scoring.cells import csv_bytes
 from scoring.export import COMPOSITE_HEADERS, composite_workbook
 from voting.appkeys import REDIS, SETTINGS
-from voting.errors import ApiError, download, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import download, json_response
 from voting.meetings import Meeting, load_meeting
 
 from . import composite

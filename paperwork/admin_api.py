@@ -15,7 +15,9 @@ from aiohttp import web
 
 from bot.identity.bindings import bindings
 from voting.appkeys import REDIS, SETTINGS
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import json_response
 from voting.meetings import Meeting, load_meeting
 
 from . import documents, info, keys, publication, rectification, reports, status

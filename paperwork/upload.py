@@ -17,7 +17,8 @@ from aiohttp import MultipartReader, web
 
 import scoring
 from scoring.report_read import MAX_BYTES, TYPES
-from voting.errors import ApiError, has_lone_surrogate, read_form
+from voting.errors import ApiError
+from voting.request_body import has_lone_surrogate, read_form
 
 FIELD_LIMIT = 256 * 1024           # any text field (a pasted report is far smaller)
 MAX_PARTS = 40

@@ -16,7 +16,9 @@ from bot.outbox.routes import meeting_choice
 from voting.appkeys import REDIS, SETTINGS, SIGNER
 from voting.clock import FIRST_YEAR, LAST_YEAR, china, in_range
 from voting.console.admin_pages import admin_page
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import json_response
 from voting.meetings import load_meeting
 
 from . import audience as audiences

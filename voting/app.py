@@ -11,7 +11,8 @@ from aiohttp import web
 from .appkeys import REDIS, SETTINGS
 from .ballots import cast_api
 from .console import admin, admin_auth, admin_pages, deadlines
-from .errors import error_middleware, json_response
+from .errors import error_middleware
+from .responses import json_response
 from .join import join_api
 from .room import live, pages, voter_api
 from .settings import Settings, persistent_admin_token

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from .appkeys import SCRIPTS, SETTINGS, SIGNER
-from .errors import ApiError, json_response, read_json
+from .errors import ApiError
+from .request_body import read_json
+from .responses import json_response
 from .meetings import check_meeting_id
 from .store.keys import meeting_keys
 

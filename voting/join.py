@@ -12,7 +12,9 @@ import secrets
 from aiohttp import web
 
 from .appkeys import ACCOUNT_RESOLVERS, REDIS, SETTINGS, SIGNER
-from .errors import ApiError, json_response, read_json
+from .errors import ApiError
+from .request_body import read_json
+from .responses import json_response
 from .limits import client_address, judge
 from .meetings import Meeting, load_meeting, normalize_code
 from .spec import UNGROUPED

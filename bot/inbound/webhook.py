@@ -25,7 +25,8 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from voting.appkeys import REDIS
-from voting.errors import ApiError, read_body
+from voting.errors import ApiError
+from voting.request_body import read_body
 
 from .. import keys
 from ..appkeys import WEBHOOK, WECHAT_CONFIG, WECHAT_HANDLER

@@ -10,7 +10,8 @@ from aiohttp import web
 
 from voting.appkeys import REDIS
 from voting.console.admin_pages import admin_page
-from voting.errors import ApiError, json_response
+from voting.errors import ApiError
+from voting.responses import json_response
 from voting.meetings import list_meetings, load_meeting
 
 from ..identity import account

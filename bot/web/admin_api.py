@@ -11,7 +11,9 @@ import time
 from aiohttp import web
 
 from voting.appkeys import REDIS
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import json_response
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 

@@ -28,7 +28,9 @@ from aiohttp import web
 
 from voting import results
 from voting.appkeys import REDIS, SETTINGS, SIGNER
-from voting.errors import ApiError, json_response, read_json
+from voting.errors import ApiError
+from voting.request_body import read_json
+from voting.responses import json_response
 from voting.meetings import Meeting, load_meeting
 from voting.console import dianping
 from voting.store.keys import meeting_keys

@@ -20,7 +20,8 @@ from aiohttp import web
 from voting.appkeys import REDIS, SETTINGS
 from voting.console import dianping
 from voting.console.admin_pages import admin_page
-from voting.errors import json_response, read_json
+from voting.request_body import read_json
+from voting.responses import json_response
 from voting.meetings import Meeting, load_meeting
 from voting.room.qr import qr_svg
 

@@ -16,7 +16,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from voting.appkeys import REDIS
-from voting.errors import ApiError, read_form
+from voting.errors import ApiError
+from voting.request_body import read_form
 from voting.join import join, known_account
 from voting.limits import client_address
 from voting.meetings import Meeting, load_meeting

@@ -16,7 +16,9 @@ from scoring import export
 
 from .. import results
 from ..appkeys import REDIS, SCRIPTS, SETTINGS
-from ..errors import ApiError, download, json_response, read_json
+from ..errors import ApiError
+from ..request_body import read_json
+from ..responses import download, json_response
 from ..join_qr import join_qr
 from ..meetings import Meeting, create_meeting, list_meetings, load_meeting
 from ..room import screen_pages

@@ -10,7 +10,7 @@ from aiohttp import web
 import scoring
 
 from ..appkeys import CONSOLE_PAGES, MEETING_PAGES, REDIS, SETTINGS
-from ..errors import read_form
+from ..request_body import read_form
 from ..meetings import list_meetings, load_meeting
 from ..room.qr import qr_svg
 from ..spec import DIRECTIONS, ELIGIBILITY, MODES

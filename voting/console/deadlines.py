@@ -20,7 +20,9 @@ from aiohttp import web
 
 from ..appkeys import REDIS, SCRIPTS, SETTINGS
 from ..clock import clock_text, parse_china_iso
-from ..errors import ApiError, json_response, read_json
+from ..errors import ApiError
+from ..request_body import read_json
+from ..responses import json_response
 from ..meetings import load_meeting
 from ..store.background import Loop
 from ..store.keys import DEADLINES, meeting_keys

@@ -10,7 +10,9 @@ from scoring.ballots import FLAGS
 from scoring.text import GRADES
 
 from ..appkeys import REDIS, SETTINGS
-from ..errors import ApiError, json_response, read_json
+from ..errors import ApiError
+from ..request_body import read_json
+from ..responses import json_response
 from ..meetings import Meeting, load_meeting
 from ..store.keys import meeting_keys
 

@@ -6,7 +6,8 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from ..appkeys import REDIS, SCRIPTS
-from ..errors import ApiError, json_response
+from ..errors import ApiError
+from ..responses import json_response
 from ..meetings import check_meeting_id
 from ..store.keys import DEADLINES, DEMO_MEETING, MEETINGS, MeetingKeys, meeting_keys
 

@@ -17,7 +17,9 @@ from aiohttp import web
 
 from scoring.decode import decode_text
 
-from ..errors import ApiError, json_response, read_form
+from ..errors import ApiError
+from ..request_body import read_form
+from ..responses import json_response
 from ..spec import (DEFAULT_METHOD, GROUP_MAX, METHOD_MAX, NAME_MAX, ORG_MAX, bad_group_chars, method_error,
                    method_renamed, normalize_method, parse_meeting)
 

@@ -15,7 +15,8 @@ from scoring.text import GRADES
 
 from ..appkeys import REDIS, SETTINGS
 from ..ballots import cast, parse_ballot
-from ..errors import ApiError, read_form
+from ..errors import ApiError
+from ..request_body import read_form
 from ..meetings import Meeting
 from ..store.keys import meeting_keys
 from .state import meeting_state

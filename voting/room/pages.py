@@ -8,7 +8,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..appkeys import REDIS, SETTINGS, SIGNER
-from ..errors import ApiError, read_form
+from ..errors import ApiError
+from ..request_body import read_form
 from ..join import join
 from ..join_qr import join_qr as screen_join_qr
 from ..limits import client_address

@@ -9,7 +9,9 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from ..appkeys import REDIS, SCRIPTS, SETTINGS
-from ..errors import ApiError, json_response, read_json
+from ..errors import ApiError
+from ..request_body import read_json
+from ..responses import json_response
 from ..meetings import Meeting, load_meeting
 from ..store.keys import meeting_keys
 

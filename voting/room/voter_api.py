@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..appkeys import REDIS, SIGNER
 from ..ballots import bearer
-from ..errors import json_response
+from ..responses import json_response
 from ..meetings import check_meeting_id, load_meeting
 from ..store.keys import meeting_keys
 

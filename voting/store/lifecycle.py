@@ -1,6 +1,6 @@
 """The store's lifecycle: connect to Redis (REDIS_URL, or our own embedded server), watch it, heal it.
 
-- While Redis does not answer, requests get 503 with Retry-After (errors.py); `Outage` logs one line when it
+- While Redis does not answer, requests get 503 with Retry-After (voting/errors.py); `Outage` logs one line when it
   goes and one when it is back. The health probe is a small write with a deadline, so a Redis that answers
   PING but refuses writes (MISCONF, READONLY) or hangs (stopped) counts as away; while it is known to be away,
   new requests are answered 503 at once instead of piling up on it.
