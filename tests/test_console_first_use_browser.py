@@ -3,10 +3,13 @@ console, 1920×1080 projector): what they read and see must make sense without k
 import asyncio
 import re
 
+import pytest
 from playwright.async_api import expect
 
-from .browser import CONSOLE, PROJECTOR, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE, PROJECTOR
 from .helpers import ADMIN_TOKEN, Api
+
+pytestmark = pytest.mark.served
 
 ENGLISH_WORD = re.compile(r"[A-Za-z_]{2,}")
 

@@ -12,7 +12,7 @@ from bot.appkeys import OUTBOX
 from voting.appkeys import REDIS
 
 from .helpers import Api
-from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import assessed_meeting, bind_all, eventually, make_app
 
 PROBLEMS = {"s1": [("调研不够深入", "多到基层走走"), ("台账不规范", ""), ("", "加强学习")]}
 

@@ -5,9 +5,9 @@ import re
 
 from playwright.async_api import expect
 
-from .browser import CONSOLE, browser, shots, site, start_site  # noqa: F401 (fixtures)
+from .browser import CONSOLE
 from .helpers import ADMIN_TOKEN, Api
-from .outbox_support import aredis, assessed_meeting, bind_all  # noqa: F401 (aredis: a fixture)
+from .outbox_support import assessed_meeting, bind_all
 
 
 async def test_dianping_survives_a_reload_and_console_mode_prints_a_sheet_per_secretary(

@@ -11,9 +11,8 @@ import pytest
 from bot.appkeys import OUTBOX
 
 from .helpers import ADMIN, Api
-from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
-from .paperwork_support import path_of
-from .test_paperwork_export import LATER, submit_list
+from .outbox_support import assessed_meeting, bind_all, make_app
+from .paperwork_support import LATER, path_of, submit_list
 
 
 @pytest.fixture

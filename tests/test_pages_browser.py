@@ -2,10 +2,13 @@
 import re
 from urllib.parse import quote
 
+import pytest
 from playwright.async_api import expect
 
-from .browser import PHONE, api, browser, site, start_site  # noqa: F401  (fixtures)
+from .browser import PHONE
 from .helpers import ADMIN_TOKEN
+
+pytestmark = pytest.mark.served
 
 
 async def test_attendee_scans_joins_scores_and_sees_a_confirmation(browser, api):

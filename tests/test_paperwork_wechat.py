@@ -7,9 +7,9 @@ import time
 import aiohttp
 import pytest
 
-from .helpers import Api
-from .browser import api, start_site  # noqa: F401  (fixtures)
 from .paperwork_support import PASSES
+
+pytestmark = pytest.mark.served
 
 ZHANG = "oZhangSan000000000000000001"
 STRANGER = "oStranger000000000000000002"

@@ -14,7 +14,7 @@ from reminders.presets import presets
 from voting.meetings import load_meeting
 
 from .helpers import ADMIN, Api
-from .outbox_support import aredis, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import bind_all, eventually, make_app
 
 ACCOUNTS = {"s1": ["o-zhang"], "s2": ["o-li", "o-li-2"], "s3": ["o-wang"]}
 

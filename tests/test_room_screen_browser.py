@@ -5,12 +5,15 @@ import io
 import time
 
 import openpyxl
+import pytest
 from playwright.async_api import expect
 
 from voting.console.demo import demo_spec
 
-from .browser import CONSOLE, PROJECTOR, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE, PROJECTOR
 from .helpers import ADMIN_TOKEN, Api
+
+pytestmark = pytest.mark.served
 
 READABLE_PX = 26          # table text on a 1080p projector, readable from the back of the room
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 import scoring
 from scoring import export
 from scoring.checklist import checklist_title
-from tests.test_scoring_cli import run, write
+from tests.scoring_support import run, write
 
 BALLOTS = pd.DataFrame({"secretary": ["s1"] * 3 + ["s2"] * 3, "score": [10, 10, 10, 9, 8, 8]})
 META = pd.DataFrame({"secretary": ["s1", "s2"], "name": ["张三", "李四"], "org": ["第一党支部", "第二党支部"],

@@ -1,31 +1,14 @@
 """`python -m scoring grade` as an organizer runs it (docs/api.md): subprocess, exit codes, files."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from .scoring_support import run, write
+
 CONTRACT = ["secretary", "votes", "mean", "hao", "jiaohao", "yiban", "cha", "low_share", "grade", "reason"]
-
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args, cwd):
-    """The CLI of this checkout (not whichever `scoring` an editable install points at)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "scoring", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
-def write(path, text, encoding="utf-8"):
-    path.write_text(text, encoding=encoding)
-    return path
 
 
 @pytest.mark.parametrize("bad_row, problem", [

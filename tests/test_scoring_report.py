@@ -13,7 +13,7 @@ import pytest
 
 import scoring
 from scoring.report import check_report, count_chars, read_report, report_parts
-from tests.test_scoring_cli import run
+from tests.scoring_support import run
 
 BJIE = scoring.load_rules("bjie-2023")
 SENTENCE = "一是落实三会一课制度。"  # 11 字

@@ -13,16 +13,16 @@ import redis
 from voting.app import create_app
 from voting.store.embedded_redis import EmbeddedRedis
 
-from .helpers import ADMIN, Api, ballot_id, voter
-from .test_restart import _free_port, _start, redis_servers_for
+from .helpers import ADMIN, Api, ballot_id, free_port, voter
+from .service_process import redis_servers_for, service_env, start_service
 
 VOTERS, SECRETARIES = 30, ["s1", "s2", "s3"]
 
 
 async def test_kill_9_redis_under_load_every_acknowledged_ballot_counted_once(tmp_path):
-    data, port, log_path = tmp_path / "data", _free_port(), tmp_path / "service.log"
+    data, port, log_path = tmp_path / "data", free_port(), tmp_path / "service.log"
     base = f"http://127.0.0.1:{port}"
-    proc = await _start(data, port, log_path)
+    proc = await start_service(service_env(data), port, log_path)
     acknowledged: dict[tuple[int, str], int] = {}
     refusals: list[tuple[int, str | None, str]] = []
     try:

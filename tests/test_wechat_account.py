@@ -2,7 +2,6 @@
 secretaries, text commands, the mini-program. Real wechatpy against the WeChat stand-in, pushes signed and
 encrypted with wechatpy's own crypto, a phone that follows WeChat's redirects with its own cookies."""
 import base64
-import itertools
 import json
 import time
 
@@ -12,40 +11,17 @@ import pytest
 from bot.inbound import links
 from voting.app import create_app
 
-from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import ADMIN, Api, ballot_id, voter
+from .helpers import ADMIN, Api, ballot_id, voter, voter_key
 from .outbox_support import eventually
+from .wechat_messages import PHONE, create_times, scan
 
-PHONE = "oPhone00000000000000000001"
-
-
-def voter_key(token: str) -> str:
-    body = token.split(".")[0]
-    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["v"]
-
+pytestmark = pytest.mark.served
 
 @pytest.fixture
 async def site(start_site, wechat_settings):
     """The service on a real port with the official account, PUBLIC_URL pointing at it: WeChat's redirects
     come back to it."""
     return await start_site(wechat=wechat_settings.wechat)
-
-
-@pytest.fixture
-async def phone():
-    """A phone's WeChat browser: follows redirects, keeps its cookies."""
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-        yield session
-
-
-_clock = itertools.count(int(time.time()) - 100)
-
-
-async def scan(api, push, openid: str, scene: str) -> dict | None:
-    """One scan; each its own CreateTime (a second scan in the same second is WeChat's retry of the first)."""
-    resp = await push.post(api.client, push.scan(openid, scene, create_time=next(_clock)), safe=True)
-    assert resp.status == 200
-    return push.open_reply(await resp.text(), safe=True)
 
 
 async def say(api, push, openid: str, text: str) -> str:
@@ -261,13 +237,13 @@ async def test_a_scan_of_an_unknown_or_malformed_scene_gets_help_not_silence(api
     for scene in (f"b:{m['id']}:s1", "x" * 5000, "", f"m:{m['id']}:12:34", "ticket-of-another-campaign"):
         reply = await scan(api, push, "oStranger", scene)
         assert reply is not None and "二维码无效" in reply["Content"] and "测评" in reply["Content"], scene
-    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(_clock)),
+    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(create_times)),
                            safe=True)
     welcome = push.open_reply(await resp.text(), safe=True)["Content"]
     assert "二维码无效" in welcome and "欢迎关注" in welcome
     resp = await push.post(api.client, push.click("oStranger", "V1001_TODAY"), safe=True)
     assert "帮助" in push.open_reply(await resp.text(), safe=True)["Content"]
-    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(_clock)), safe=True)
+    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(create_times)), safe=True)
     assert "二维码无效" not in push.open_reply(await resp.text(), safe=True)["Content"]
 
 

@@ -5,7 +5,7 @@ import time
 
 from playwright.async_api import expect
 
-from .browser import CONSOLE, browser, shots, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE
 from .helpers import ADMIN_TOKEN, Api
 
 _clock = itertools.count(int(time.time()) - 50)

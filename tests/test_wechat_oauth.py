@@ -10,9 +10,10 @@ import pytest
 
 from bot.appkeys import WECHAT_CONFIG
 
-from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import Api
-from .test_wechat_account import PHONE, phone, scan, voter_key  # noqa: F401  (fixtures)
+from .helpers import Api, voter_key
+from .wechat_messages import PHONE, scan
+
+pytestmark = pytest.mark.served
 
 SOMEONE_ELSE = "oGroupChatMember0000000001"
 UNION = "union-7"

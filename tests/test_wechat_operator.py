@@ -10,7 +10,7 @@ from bot.outbox.service import queue_messages
 from voting.app import create_app
 
 from .helpers import Api
-from .outbox_support import aredis, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import eventually, make_app
 
 VERIFY = "MP_verify_2DCaFsV02WRKsdf2.txt"
 
