@@ -1,4 +1,4 @@
-"""Findings of a first-time organizer's review of the console and the projector, in real Chromium (1400×900
+"""The console and the projector as a first-time organizer meets them, in real Chromium (1400×900
 console, 1920×1080 projector): what they read and see must make sense without knowing the API."""
 import asyncio
 import re

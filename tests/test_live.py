@@ -120,7 +120,7 @@ async def test_regression_a_stream_starting_during_shutdown_never_ended(client):
 
 
 async def test_quick_clicks_on_next_page_each_count(api):
-    """Review finding (a CI flake of the 60-secretary screen test): three clicks on 下一页 sent together read the
+    """Three clicks on 下一页 sent together read the
     held page before any had written it, so the projector moved one page, not three. The step is one script."""
     secretaries = [{"name": f"书记{n:02d}", "org": f"第{n}党支部"} for n in range(1, 61)]
     m = await api.create_meeting(secretaries=secretaries)

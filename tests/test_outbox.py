@@ -1,5 +1,5 @@
 """The outbox and its sender (bot/outbox): real wechatpy against the tests' WeChat stand-in, real Redis.
-WeChat's documented answers lead to what issue 9 §1 asks: template fallback, skipped, retried, refreshed,
+WeChat's documented answers lead to what docs/messages.md promises: template fallback, skipped, retried, refreshed,
 paused; exactly once across processes; a send that may have reached WeChat is `uncertain`, never resent."""
 import asyncio
 import logging

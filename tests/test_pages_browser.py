@@ -149,7 +149,7 @@ async def test_printed_invite_card_lets_its_holder_in(browser, api, site):
 
 
 async def test_console_pages_stop_polling_and_go_to_login_when_the_session_ends(browser, api, site, redis_sync):
-    """Review finding: the console tab kept polling with an expired session every 3 s (each poll then counted
+    """The console tab kept polling with an expired session every 3 s (each poll then counted
     as a wrong guess). On 401 every console page stops and goes to the login page, which leads back."""
     m = await api.create_meeting()
     context = await browser.new_context()

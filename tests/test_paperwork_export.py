@@ -1,4 +1,4 @@
-"""002 附件2 complete (issue 10 item 3): export.xlsx fills 填表部门, 填表人, 考核时间、地点, 参会人员 and each
+"""002 附件2 complete: export.xlsx fills 填表部门, 填表人, 考核时间、地点, 参会人员 and each
 secretary's submitted 整改清单, read back with openpyxl as an office would open it."""
 import io
 

@@ -1,4 +1,4 @@
-"""The secretary's page reached from their bound WeChat (issue 10 item 1): a phone that follows WeChat's
+"""The secretary's page reached from their bound WeChat: a phone that follows WeChat's
 网页授权 redirects against the stand-in, with its own cookies; the account was bound by scanning the
 secretary's binding QR (a signed, encrypted push to /wechat)."""
 import itertools

@@ -1,4 +1,4 @@
-"""`python -m scoring composite` (issue 10 item 6): the 003 composite from files, as an organizer runs it."""
+"""`python -m scoring composite`: the 003 composite from files, as an organizer runs it."""
 
 import json
 

@@ -70,7 +70,7 @@ def test_workbook_sheets_and_the_002_checklist():
 
 
 def test_mean_and_share_are_numbers_not_text_in_xlsx_shown_as_on_the_page():
-    """Review finding: 平均分 held the text "9.50", which Excel flags "number stored as text" and cannot sum or
+    """平均分 held the text "9.50", which Excel flags "number stored as text" and cannot sum or
     sort; now a number whose format shows exactly the page's text."""
     ws = workbook(results=results(), meta=META)["评议结果"]
     header = [c.value for c in ws[1]]

@@ -1,5 +1,5 @@
 """Redis fails: every route answers 503 JSON with Retry-After (one log line per outage), the service heals by
-itself, and no acknowledged ballot is lost or counted twice (review findings: 500s without Retry-After, a zombie
+itself, and no acknowledged ballot is lost or counted twice (the bugs it guards: 500s without Retry-After, a zombie
 redis-server nobody restarted, 46 MB of tracebacks in 20 s)."""
 import asyncio
 import random
@@ -204,7 +204,7 @@ async def test_a_hung_redis_is_a_503_not_a_request_that_never_ends(aiohttp_clien
 
 
 async def test_one_request_failing_on_redis_does_not_turn_every_request_away(aiohttp_client, settings):
-    """Review finding: any request's Redis error (the pool's wait running out under load, one dropped connection)
+    """Any request's Redis error (the pool's wait running out under load, one dropped connection)
     marked the whole store as away, and every request got 503 until the watcher's next probe. Only the probe
     decides that now: the failing request alone gets its 503."""
     app = create_app(settings)

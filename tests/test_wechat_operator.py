@@ -1,4 +1,4 @@
-"""Setting up a real 公众号 (review findings of an operator following docs/wechat.md): the 网页授权域名's verification
+"""Setting up a real 公众号 (what an operator following docs/wechat.md stumbled on): the 网页授权域名's verification
 file, a 类目模板 with typed fields, credentials or an IP白名单 that WeChat refuses, and an EncodingAESKey copied
 while the account is in 明文模式. Real wechatpy against the WeChat stand-in, real Redis."""
 import logging
