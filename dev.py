@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up what a fresh machine lacks, then run: `python3 dev.py demo | serve | test [pytest args]`.
+"""Set up what a fresh machine lacks, then run: `python3 dev.py demo | serve | test [pytest args] | lint`.
 
 Needs only Python 3.11+. Creates .venv and installs the project with its test extras (again only when
 pyproject.toml changed). For `test`, installs Debian's chromium and a Chinese font (fonts-noto-cjk: without it
@@ -62,13 +62,15 @@ def main() -> None:
     if sys.version_info < (3, 11):
         sys.exit("Python 3.11 or newer is needed (python3 --version)")
     command, rest = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("help", [])
-    if command not in ("demo", "serve", "test"):
+    if command not in ("demo", "serve", "test", "lint"):
         sys.exit(__doc__)
     os.chdir(ROOT)
     ensure_venv()
     if command == "test":
         ensure_browser()
         args = [str(PYTHON), "-m", "pytest", *rest]
+    elif command == "lint":
+        args = [str(VENV / "bin" / "ruff"), "check", ".", *rest]
     else:
         args = [str(PYTHON), "-m", "voting", command, *rest]
     os.execv(args[0], args)

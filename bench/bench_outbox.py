@@ -37,7 +37,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench_ballots import ADMIN, ADMIN_TOKEN  # noqa: E402
-from bot.identity import account, bindings
+from bot.identity import account, bindings  # noqa: E402
 from bot.inbound import activity  # noqa: E402
 from tests.wechat_standin import WeChatStandIn  # noqa: E402
 from voting.store.embedded_redis import EmbeddedRedis, _free_port  # noqa: E402

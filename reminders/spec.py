@@ -1,4 +1,4 @@
-"""What `POST /api/admin/reminders` accepts, checked field by field with messages in Chinese (issue 9 §4):
+"""What `POST /api/admin/reminders` accepts, checked field by field with messages in Chinese:
 nothing is stored unless every field is right."""
 from __future__ import annotations
 

@@ -1,7 +1,12 @@
 """Talking to the service as its users do: the organizer with the admin token, attendees with voter tokens."""
 from __future__ import annotations
 
+import asyncio
+import base64
 import itertools
+import json
+import socket
+import time
 import uuid
 
 ADMIN_TOKEN = "test-admin-token"
@@ -12,8 +17,21 @@ SECRETARIES = [{"name": "张三", "org": "第一党支部", "method": "现场述
 _ids = itertools.count(1)
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for a service or a server the test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def ballot_id() -> str:
     return uuid.uuid4().hex
+
+
+def voter_key(token: str) -> str:
+    """The voter a voter token stands for (its signed body's `v`)."""
+    body = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["v"]
 
 
 def voter(token: str) -> dict:
@@ -60,3 +78,35 @@ class Api:
     async def results(self, mid: str) -> dict:
         body = await self.admin("GET", f"/api/admin/meetings/{mid}/results")
         return {s["id"]: s for s in body["secretaries"]}
+
+
+class Events:
+    """Server-Sent Events read off a live response."""
+
+    def __init__(self, resp):
+        self.resp = resp
+
+    async def next(self, timeout: float = 3.0) -> tuple[str, dict]:
+        name, data = "message", ""
+        async with asyncio.timeout(timeout):
+            while True:
+                line = (await self.resp.content.readline()).decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data += line[6:]
+                elif line == "" and data:
+                    return name, json.loads(data)
+
+    async def until(self, predicate, timeout: float = 3.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            name, data = await self.next(max(0.01, deadline - time.monotonic()))
+            if name == "state" and predicate(data):
+                return data
+
+
+async def stream(client, mid: str, query: str = "") -> Events:
+    resp = await client.get(f"/api/meetings/{mid}/live{query}")
+    assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/event-stream")
+    return Events(resp)

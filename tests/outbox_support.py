@@ -6,8 +6,6 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
-import pytest
-import redis.asyncio as aioredis
 
 from bot.identity import bindings
 from bot.inbound import activity
@@ -17,14 +15,6 @@ from voting.app import create_app
 
 from .helpers import ADMIN, Api
 from .service_process import service_env
-
-@pytest.fixture
-async def aredis(redis_server, redis_sync):
-    """An asyncio client of the tests' Redis (flushed for each test by redis_sync)."""
-    client = aioredis.Redis.from_url(redis_server.url, decode_responses=True)
-    yield client
-    await client.aclose()
-
 
 def make_app(settings, outbox: dict | None = None, wechat: dict | None = None):
     """create_app (the reminders mount through their entry point) with short pauses."""

@@ -1,6 +1,7 @@
 """Shared by the paperwork and assessment tests: sample 述职报告 written from 002 附件1's template, and a secretary's forms."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -50,3 +51,15 @@ def token_of(link: str) -> str:
 
 def path_of(link: str) -> str:
     return link.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+LATER = (dt.date.today() + dt.timedelta(days=90))      # a 整改时限 in the future
+
+
+async def submit_list(api, link: str, *items):
+    data = {}
+    for n, (problem, measure, deadline) in enumerate(items):
+        data.update({f"problem_{n}": problem, f"measure_{n}": measure, f"deadline_{n}": deadline})
+    path, _, query = link.partition("?")
+    resp = await api.client.post(f"{path}/rectification?{query}", data=data, allow_redirects=False)
+    assert resp.status == 303, await resp.text()

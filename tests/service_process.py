@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 from .helpers import ADMIN_TOKEN
 
@@ -39,3 +40,10 @@ async def start_service(env: dict, port: int, log_path: Path | None = None) -> s
             assert proc.poll() is None, log_path.read_text() if log_path else proc.stdout.read().decode()
             await asyncio.sleep(0.05)
     raise AssertionError("service did not start")
+
+
+def redis_servers_for(data_dir) -> list[psutil.Process]:
+    """Redis rewrites its title to "redis-server unixsocket:<data dir>/redis.sock"."""
+    where = str(data_dir.resolve()) + "/"
+    return [p for p in psutil.process_iter(["name", "cmdline"])
+            if p.info["name"] == "redis-server" and where in " ".join(p.info["cmdline"] or [])]

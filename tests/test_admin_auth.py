@@ -1,4 +1,4 @@
-"""The organizer's browser session (review findings: the admin cookie was the admin token itself, valid 30 days,
+"""The organizer's browser session (the bugs it guards: the admin cookie was the admin token itself, valid 30 days,
 and the JSON admin routes took text/plain bodies from any Origin, so a page on another port of the same host
 could act with the organizer's cookie)."""
 import secrets
@@ -89,7 +89,7 @@ async def wrong_bearers(client, count: int) -> list[int]:
 
 
 async def test_stale_session_cookie_polling_does_not_lock_out_the_organizers_login(client, api, redis_sync):
-    """Review finding: a console tab polling every 3 s with a session expired in Redis counted each poll as a
+    """A console tab polling every 3 s with a session expired in Redis counted each poll as a
     guess; after 20 the organizer's fresh login with the right token (and Bearer) got 429."""
     m = await api.create_meeting()
     await login(client)
@@ -105,7 +105,7 @@ async def test_stale_session_cookie_polling_does_not_lock_out_the_organizers_log
 
 
 async def test_wrong_bearer_tokens_from_the_same_address_leave_the_organizers_session_working(client, api):
-    """Review finding: 20 `Bearer x` from the venue Wi-Fi locked the organizer out mid-meeting. Even with a
+    """20 `Bearer x` from the venue Wi-Fi locked the organizer out mid-meeting. Even with a
     weak token, whose limit then refuses fresh logins, a request holding a session is never refused."""
     m = await api.create_meeting()
     await login(client)
@@ -122,7 +122,7 @@ async def test_wrong_bearer_tokens_from_the_same_address_leave_the_organizers_se
 
 
 async def test_strong_admin_token_logs_in_after_others_wrong_guesses(aiohttp_client, settings):
-    """Review finding, the fresh login: with the generated token (144 bits) guessing is hopeless, so no limit
+    """The fresh login: with the generated token (144 bits) guessing is hopeless, so no limit
     stands between the organizer and a login however many wrong tokens others sent from the address."""
     token = secrets.token_urlsafe(18)
     assert token_is_strong(token)

@@ -1,4 +1,4 @@
-"""70/30 across meetings (issue 10 item 7, 004 §三, 附件1, 附件2): the organizer picks a 上述 and a 下评 meeting, maps
+"""70/30 across meetings (004 §三, 附件1, 附件2): the organizer picks a 上述 and a 下评 meeting, maps
 the people, and sees the 004 final through scoring.combine_directions; each meeting counts on its own form."""
 import pytest
 

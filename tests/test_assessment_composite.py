@@ -1,4 +1,4 @@
-"""The 003 composite in the console (issue 10 item 6): 日常管理 with the 3:5:2 split offered, 实地核查 as a score or
+"""The 003 composite in the console: 日常管理 with the 3:5:2 split offered, 实地核查 as a score or
 from the deduction sheet, 民意调查 per unit, the meeting's 述职测评 mean from its ballots; ranks, bottom-rank
 deductions, the consequence from the composite; the table exported (.xlsx, .csv)."""
 import io

@@ -131,7 +131,7 @@ async def test_oversized_body_is_413_json(client, api):
 
 
 async def test_secretary_null_false_zero_or_empty_on_close_does_not_close_everyone(api):
-    """Review finding: `secretary: null | false | 0 | [] | {}` meant "all secretaries", and closing is final."""
+    """`secretary: null | false | 0 | [] | {}` meant "all secretaries", and closing is final."""
     m = await api.create_meeting()
     await api.open(m["id"])
     for value in (None, False, 0, [], {}, "", "s99", "S1"):

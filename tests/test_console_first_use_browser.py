@@ -1,12 +1,15 @@
-"""Findings of a first-time organizer's review of the console and the projector, in real Chromium (1400×900
+"""The console and the projector as a first-time organizer meets them, in real Chromium (1400×900
 console, 1920×1080 projector): what they read and see must make sense without knowing the API."""
 import asyncio
 import re
 
+import pytest
 from playwright.async_api import expect
 
-from .browser import CONSOLE, PROJECTOR, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE, PROJECTOR
 from .helpers import ADMIN_TOKEN, Api
+
+pytestmark = pytest.mark.served
 
 ENGLISH_WORD = re.compile(r"[A-Za-z_]{2,}")
 

@@ -9,8 +9,7 @@ import redis.asyncio as aioredis
 from voting.app import create_app
 from voting.store.keys import DEADLINES
 
-from .helpers import Api
-from .test_live import stream
+from .helpers import Api, stream
 
 
 async def window_state(api: Api, mid: str) -> dict:

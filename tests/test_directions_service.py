@@ -1,5 +1,5 @@
 """A meeting is 上述 or 下评 (004 §三): a 下评 meeting hands out 004 附件2, whose columns differ (好 10, 较好 9–8,
-一般 7–6, 差 5–1), and its ballots are counted in those columns (review finding: every ballot used 附件1)."""
+一般 7–6, 差 5–1), and its ballots are counted in those columns (every ballot used 附件1)."""
 import re
 
 

@@ -1,4 +1,4 @@
-"""反馈本人 (issue 9 §2): each bound secretary's result reaches each of their accounts once, through the outbox and
+"""反馈本人: each bound secretary's result reaches each of their accounts once, through the outbox and
 the real wechatpy client against the stand-in; their comments page opens for them only."""
 import asyncio
 import json
@@ -12,7 +12,7 @@ from bot.appkeys import OUTBOX
 from voting.appkeys import REDIS
 
 from .helpers import Api
-from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import assessed_meeting, bind_all, eventually, make_app
 
 PROBLEMS = {"s1": [("调研不够深入", "多到基层走走"), ("台账不规范", ""), ("", "加强学习")]}
 
@@ -134,7 +134,7 @@ async def test_the_printed_link_opens_the_page_with_own_comments_only_shuffled_w
 
 
 async def test_a_leaked_printed_feedback_link_can_be_revoked(client):
-    """Review finding: the printed links of 反馈本人 lasted 90 days with no way to stop one that was lost or
+    """The printed links of 反馈本人 lasted 90 days with no way to stop one that was lost or
     leaked (the paperwork's personal links could be renewed). A new link now revokes the old ones."""
     api = Api(client)
     m = await assessed_meeting(api, {"s1": [9, 8, 7]}, PROBLEMS)

@@ -5,14 +5,14 @@ import re
 
 from playwright.async_api import expect
 
-from .browser import CONSOLE, browser, shots, site, start_site  # noqa: F401 (fixtures)
+from .browser import CONSOLE
 from .helpers import ADMIN_TOKEN, Api
-from .outbox_support import aredis, assessed_meeting, bind_all  # noqa: F401 (aredis: a fixture)
+from .outbox_support import assessed_meeting, bind_all
 
 
 async def test_dianping_survives_a_reload_and_console_mode_prints_a_sheet_per_secretary(
         browser, site, aiohttp_client, aredis, shots):
-    """Review finding: after 反馈本人 every 点评 box was blank on reload, and console mode said 请打印交本人 with
+    """After 反馈本人 every 点评 box was blank on reload, and console mode said 请打印交本人 with
     nothing convenient to print."""
     api = Api(await aiohttp_client(site))
     m = await assessed_meeting(api, {"s1": [9, 9], "s2": [8, 7]}, {"s1": [("调研不够深入", "")]})

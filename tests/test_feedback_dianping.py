@@ -11,9 +11,8 @@ import pytest
 from bot.appkeys import OUTBOX
 
 from .helpers import ADMIN, Api
-from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
-from .paperwork_support import path_of
-from .test_paperwork_export import LATER, submit_list
+from .outbox_support import assessed_meeting, bind_all, make_app
+from .paperwork_support import LATER, path_of, submit_list
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def states(body: dict) -> dict:
 
 
 async def test_a_saved_dianping_is_shown_again_after_a_reload_and_sent_once(client, aredis):
-    """Review finding: reloading the 发件箱 showed every 点评 box blank although the text was stored."""
+    """Reloading the 发件箱 showed every 点评 box blank although the text was stored."""
     api = Api(client)
     m = await assessed_meeting(api, {"s1": [9, 9], "s2": [8, 7]})
     await bind_all(aredis, m["id"], {"s1": ["o-zhang"]})
@@ -106,7 +105,7 @@ async def test_a_bad_save_dianping_gets_a_clear_4xx_and_keeps_what_was_saved(cli
 
 
 async def test_the_chairs_dianping_is_in_the_official_workbook_and_fills_annex_2_until_a_list_comes_in(client):
-    """Review finding: the 点评 never reached the export, and 附件2's 存在的问题 stayed empty until a 整改清单."""
+    """The 点评 never reached the export, and 附件2's 存在的问题 stayed empty until a 整改清单."""
     api = Api(client)
     m = await assessed_meeting(api, {"s1": [9, 9], "s2": [8, 7], "s3": [9, 10]}, title="2023年度党支部书记述职评议会")
     await api.admin("POST", url(m["id"]), json={"comments": {"s1": "=理论学习不够深入", "s2": "台账不规范"}})
@@ -133,7 +132,7 @@ async def test_the_chairs_dianping_is_in_the_official_workbook_and_fills_annex_2
 
 
 async def test_the_printed_workbook_is_landscape_one_page_wide_with_title_and_repeated_header(client):
-    """Review finding: 附件2 printed two pages wide on A4 portrait, 评议结果 had no title or date."""
+    """附件2 printed two pages wide on A4 portrait, 评议结果 had no title or date."""
     api = Api(client)
     m = await assessed_meeting(api, {"s1": [9, 9]}, title="2023年度党支部书记述职评议会 & 测试")
     wb = await workbook(client, m["id"])

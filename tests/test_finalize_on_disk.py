@@ -22,7 +22,7 @@ def voter_keys(r: redis.Redis, mid: str) -> list[str]:
 
 
 async def test_finalize_leaves_no_secret_voter_key_or_ballot_map_in_data_dir(aiohttp_client, settings, tmp_path):
-    """Review finding: appendonly.aof (0644) kept the secret, the voter keys and every `<voter key>:<sid>` after
+    """The append-only file (appendonly.aof, 0644) kept the secret, the voter keys and every `<voter key>:<sid>` after
     finalize, so an invite card's voter key could be recomputed and matched to its score."""
     data = tmp_path / "embedded"
     api = Api(await aiohttp_client(create_app(settings.with_(redis_url=None, data_dir=data))))
@@ -53,7 +53,7 @@ async def test_finalize_leaves_no_secret_voter_key_or_ballot_map_in_data_dir(aio
 
 
 async def test_ballot_log_after_finalize_has_no_time_and_no_order(api, redis_sync):
-    """Review finding: stream entry IDs were millisecond timestamps in vote order; whoever saw a tap and can
+    """Stream entry IDs were millisecond timestamps in vote order; whoever saw a tap and can
     read Redis could match the time. After finalize: IDs renumbered, entries shuffled, nothing else kept."""
     m = await api.create_meeting()
     await api.open(m["id"])

@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 from voting.app import create_app
 from voting.room.anonymity import merge_groups
 
-from .helpers import ADMIN, Api
-from .test_live import stream
+from .helpers import ADMIN, Api, stream
 
 SCORE_FIELDS = {"dist", "mean", "mean_text", "hao", "jiaohao", "yiban", "cha", "low_share", "grade", "reason"}
 

@@ -1,4 +1,4 @@
-"""Review findings: each of these inputs gave a 500 with a traceback. Each is now a clear 4xx, and nothing
+"""Each of these inputs gave a 500 with a traceback. Each is now a clear 4xx, and nothing
 stored changes (docs/api.md: never a 500, whatever the bytes)."""
 import logging
 

@@ -142,7 +142,7 @@ async def test_video_is_recorded_as_online_and_unknown_methods_are_refused(clien
 
 
 async def test_suspicious_names_are_normalized_and_warned_before_the_meeting(client):
-    """Review finding: two 王建国 (different 党组织), "ＬＩ　Ｍｉｎｇ" kept with full-width letters, and "１２３"
+    """Two 王建国 (different 党组织), "ＬＩ　Ｍｉｎｇ" kept with full-width letters, and "１２３"
     were accepted without a word. Full-width text reads as typed half-width, the rest is warned, not refused."""
     sheet = xlsx([["姓名", "党组织名称", "述职方式"], ["王建国", "第一党支部", "现场述职"],
                   ["ＬＩ　Ｍｉｎｇ", "第二党支部（Ａ区）", "现场述职"], ["王建国", "第三党支部", "现场述职"],

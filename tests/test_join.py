@@ -72,7 +72,7 @@ async def test_open_join_code_does_not_open_a_roster_meeting(api):
 
 
 async def test_thirty_one_wrong_codes_then_the_right_one_from_the_same_address_joins(api):
-    """Review finding: 30 wrong codes locked a whole address out for a minute, a hall behind one NAT with it."""
+    """30 wrong codes locked a whole address out for a minute, a hall behind one NAT with it."""
     m = await api.create_meeting(eligibility="roster", roster=ROSTER)
     for n in range(31):
         await api.join(m, f"WRONG{n:03d}", status=403)
@@ -92,7 +92,7 @@ async def test_one_address_guessing_is_stopped_at_its_ceiling_even_with_the_righ
 
 
 async def test_a_burst_of_wrong_codes_gets_exactly_the_limit_evaluated(api):
-    """Review finding: the limit was read before the guess was counted, so a burst of 1,000 got 45 guesses."""
+    """The limit was read before the guess was counted, so a burst of 1,000 got 45 guesses."""
     m = await api.create_meeting(eligibility="roster", roster=ROSTER)
     statuses = await asyncio.gather(*(api.client.post(f"/api/meetings/{m['id']}/join", json={"code": f"W{n:05d}"})
                                       for n in range(1000)))
@@ -125,7 +125,7 @@ async def test_behind_a_trusted_proxy_each_phone_has_its_own_guess_limit(aiohttp
 
 
 async def test_a_mistyping_phone_is_slowed_but_its_neighbours_behind_the_same_address_join(aiohttp_client, settings):
-    """Review finding: one prankster's wrong codes locked the whole hall (one NAT address) out; now the wrong
+    """One prankster's wrong codes locked the whole hall (one NAT address) out; now the wrong
     codes count per phone (the join page's cookie) and only a much higher ceiling per address."""
     prankster = await aiohttp_client(create_app(settings))      # two phones, each with its own cookies
     neighbour = await aiohttp_client(create_app(settings))

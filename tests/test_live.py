@@ -1,44 +1,11 @@
 """The projector stream: the room sees turnout move, never faster than a few updates a second per meeting."""
 import asyncio
-import json
 import time
 
 from voting.app import create_app
 from voting.appkeys import LIVE
 
-from .helpers import Api
-
-
-class Events:
-    """Server-Sent Events read off a live response."""
-
-    def __init__(self, resp):
-        self.resp = resp
-
-    async def next(self, timeout: float = 3.0) -> tuple[str, dict]:
-        name, data = "message", ""
-        async with asyncio.timeout(timeout):
-            while True:
-                line = (await self.resp.content.readline()).decode().rstrip("\n")
-                if line.startswith("event: "):
-                    name = line[7:]
-                elif line.startswith("data: "):
-                    data += line[6:]
-                elif line == "" and data:
-                    return name, json.loads(data)
-
-    async def until(self, predicate, timeout: float = 3.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            name, data = await self.next(max(0.01, deadline - time.monotonic()))
-            if name == "state" and predicate(data):
-                return data
-
-
-async def stream(client, mid: str, query: str = "") -> Events:
-    resp = await client.get(f"/api/meetings/{mid}/live{query}")
-    assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/event-stream")
-    return Events(resp)
+from .helpers import Api, stream
 
 
 async def test_screen_sees_each_vote_and_window(client, api):
@@ -153,7 +120,7 @@ async def test_regression_a_stream_starting_during_shutdown_never_ended(client):
 
 
 async def test_quick_clicks_on_next_page_each_count(api):
-    """Review finding (a CI flake of the 60-secretary screen test): three clicks on 下一页 sent together read the
+    """Three clicks on 下一页 sent together read the
     held page before any had written it, so the projector moved one page, not three. The step is one script."""
     secretaries = [{"name": f"书记{n:02d}", "org": f"第{n}党支部"} for n in range(1, 61)]
     m = await api.create_meeting(secretaries=secretaries)

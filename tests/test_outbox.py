@@ -1,5 +1,5 @@
 """The outbox and its sender (bot/outbox): real wechatpy against the tests' WeChat stand-in, real Redis.
-WeChat's documented answers lead to what issue 9 §1 asks: template fallback, skipped, retried, refreshed,
+WeChat's documented answers lead to what docs/messages.md promises: template fallback, skipped, retried, refreshed,
 paused; exactly once across processes; a send that may have reached WeChat is `uncertain`, never resent."""
 import asyncio
 import logging
@@ -20,7 +20,7 @@ from voting.settings import Settings
 from voting.store.embedded_redis import EmbeddedRedis
 
 from .helpers import Api
-from .outbox_support import aredis, bind_all, eventually, make_app, wrote_recently  # noqa: F401 (aredis: a fixture)
+from .outbox_support import bind_all, eventually, make_app, wrote_recently
 
 
 def note(n: int, to: str = "o-sec-1", kind: str = "confirmation", **extra) -> Outgoing:
@@ -241,8 +241,11 @@ async def _noted(app, ident):
     return msg if msg.get("note") else None
 
 
+def at(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
 def test_quiet_hours_are_22_to_7_china_time():
-    at = lambda text: datetime.fromisoformat(text).timestamp()
     assert not in_quiet_hours(at("2026-12-18T21:59:59+08:00"), 22, 7)
     assert in_quiet_hours(at("2026-12-18T22:00:00+08:00"), 22, 7)
     assert in_quiet_hours(at("2026-12-18T15:30:00+00:00"), 22, 7)          # 23:30 in China

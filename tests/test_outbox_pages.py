@@ -1,23 +1,19 @@
 """The organizer's console pages for messages, in headless Chromium: a reminder set from a document's preset
 reaches the bound secretaries (console mode: shown in the outbox); 反馈本人 from the meeting's page."""
 import re
-import socket
 
 import pytest
 from playwright.async_api import expect
 
 from bot.appkeys import OUTBOX
 
-from .helpers import ADMIN_TOKEN, Api
-from .outbox_support import aredis, assessed_meeting, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
-from .test_pages_browser import browser  # noqa: F401 (a fixture: Chromium, failing on any JavaScript error)
+from .helpers import ADMIN_TOKEN, Api, free_port
+from .outbox_support import assessed_meeting, bind_all, eventually, make_app
 
 
 @pytest.fixture
 async def site(aiohttp_server, settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     return await aiohttp_server(make_app(settings.with_(public_url=f"http://127.0.0.1:{port}", port=port)),
                                 port=port)
 

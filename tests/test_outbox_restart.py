@@ -10,9 +10,9 @@ from datetime import datetime
 
 from voting.clock import CHINA
 
-from .outbox_support import admin_call, aredis, bind_all, eventually, outbox_service_env  # noqa: F401 (a fixture)
+from .helpers import free_port
+from .outbox_support import admin_call, bind_all, eventually, outbox_service_env
 from .service_process import start_service
-from .test_restart import _free_port
 
 
 async def stop(proc, sig=signal.SIGTERM) -> int:
@@ -33,7 +33,7 @@ async def meeting_with_bound_secretaries(base: str, aredis, n: int) -> dict:
 
 async def test_a_reminder_fires_once_per_person_across_sigterm_and_kill_9(tmp_path, wechat_standin, redis_server,
                                                                           aredis):
-    port, log = _free_port(), tmp_path / "service.log"
+    port, log = free_port(), tmp_path / "service.log"
     base, env = f"http://127.0.0.1:{port}", outbox_service_env(tmp_path, wechat_standin, redis_server.url)
     proc = await start_service(env, port, log)
     try:
@@ -63,7 +63,7 @@ async def test_a_reminder_fires_once_per_person_across_sigterm_and_kill_9(tmp_pa
 
 async def test_two_service_processes_send_each_message_once_and_a_sigterm_finishes_its_sends(
         tmp_path, wechat_standin, redis_server, aredis):
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     env = outbox_service_env(tmp_path, wechat_standin, redis_server.url, OUTBOX_RATE="40")
     procs = [await start_service(env, p, tmp_path / f"service{p}.log") for p in ports]
     try:
@@ -89,7 +89,7 @@ async def test_two_service_processes_send_each_message_once_and_a_sigterm_finish
 
 async def test_a_process_killed_while_its_request_is_at_wechat_leaves_the_message_uncertain(
         tmp_path, wechat_standin, redis_server, aredis):
-    port, log = _free_port(), tmp_path / "service.log"
+    port, log = free_port(), tmp_path / "service.log"
     base = f"http://127.0.0.1:{port}"
     env = outbox_service_env(tmp_path, wechat_standin, redis_server.url, OUTBOX_LEASE="2")
     proc = await start_service(env, port, log)

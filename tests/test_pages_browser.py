@@ -2,10 +2,13 @@
 import re
 from urllib.parse import quote
 
+import pytest
 from playwright.async_api import expect
 
-from .browser import PHONE, api, browser, site, start_site  # noqa: F401  (fixtures)
+from .browser import PHONE
 from .helpers import ADMIN_TOKEN
+
+pytestmark = pytest.mark.served
 
 
 async def test_attendee_scans_joins_scores_and_sees_a_confirmation(browser, api):
@@ -146,7 +149,7 @@ async def test_printed_invite_card_lets_its_holder_in(browser, api, site):
 
 
 async def test_console_pages_stop_polling_and_go_to_login_when_the_session_ends(browser, api, site, redis_sync):
-    """Review finding: the console tab kept polling with an expired session every 3 s (each poll then counted
+    """The console tab kept polling with an expired session every 3 s (each poll then counted
     as a wrong guess). On 401 every console page stops and goes to the login page, which leads back."""
     m = await api.create_meeting()
     context = await browser.new_context()

@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 from playwright.async_api import expect
 
-from .helpers import ADMIN_TOKEN, Api
-from .browser import PHONE, api, browser, site, start_site  # noqa: F401  (fixtures)
+from .helpers import ADMIN_TOKEN
+from .browser import PHONE
 from .paperwork_support import PASSES, TOO_LONG, docx_bytes
+
+pytestmark = pytest.mark.served
 
 LATER = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 

@@ -1,6 +1,5 @@
-"""002 附件2 complete (issue 10 item 3): export.xlsx fills 填表部门, 填表人, 考核时间、地点, 参会人员 and each
+"""002 附件2 complete: export.xlsx fills 填表部门, 填表人, 考核时间、地点, 参会人员 and each
 secretary's submitted 整改清单, read back with openpyxl as an office would open it."""
-import datetime as dt
 import io
 
 import openpyxl
@@ -8,14 +7,11 @@ import pytest
 
 from voting.app import create_app
 from .helpers import Api
-from .paperwork_support import path_of
+from .paperwork_support import LATER, path_of, submit_list
 
 SECRETARIES = [{"name": "张三", "org": "第一党支部", "method": "现场述职"},
                {"name": "李四", "org": "第二党支部", "method": "现场述职"},
                {"name": "王五", "org": "第三党支部", "method": "书面述职"}]
-LATER = (dt.date.today() + dt.timedelta(days=90))
-
-
 @pytest.fixture
 async def api(aiohttp_client, settings):
     return Api(await aiohttp_client(create_app(settings)))
@@ -25,15 +21,6 @@ async def checklist(api, mid: str):
     resp = await api.client.get(f"/api/admin/meetings/{mid}/export.xlsx", headers={"Authorization": "Bearer test-admin-token"})
     assert resp.status == 200
     return openpyxl.load_workbook(io.BytesIO(await resp.read()))["评议考核结果和问题整改清单"]
-
-
-async def submit_list(api, link: str, *items):
-    data = {}
-    for n, (problem, measure, deadline) in enumerate(items):
-        data.update({f"problem_{n}": problem, f"measure_{n}": measure, f"deadline_{n}": deadline})
-    path, _, query = link.partition("?")
-    resp = await api.client.post(f"{path}/rectification?{query}", data=data, allow_redirects=False)
-    assert resp.status == 303, await resp.text()
 
 
 async def test_annex_2_is_filled_from_the_meeting_and_the_submitted_lists(api):

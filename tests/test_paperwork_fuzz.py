@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from voting.app import create_app
 from .helpers import ADMIN_TOKEN
 from .paperwork_support import docx_bytes, PASSES
-from .test_fuzz import CONTENT_TYPES, json_values, never_5xx, served_without_crashes, texts
+from .fuzz_support import CONTENT_TYPES, json_values, never_5xx, served_without_crashes, texts
 
 MINE = re.compile(r"paper|reports|composite|assessment")
 FIELDS = ["text", "action", "problem_0", "measure_0", "deadline_0", "done_0", "problem_7", "department", "filler",

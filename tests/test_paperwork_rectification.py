@@ -1,4 +1,4 @@
-"""整改清单 (issue 10 item 2): after feedback, pre-filled from the chair's 点评 and the ballots' 问题和不足 (anonymous,
+"""整改清单: after feedback, pre-filled from the chair's 点评 and the ballots' 问题和不足 (anonymous,
 similar complaints merged), edited and submitted by the secretary; overdue items bring the list back into the
 reminders' `no_rectification` audience."""
 import asyncio
@@ -220,7 +220,7 @@ async def test_messages_about_paperwork_lead_to_where_it_is_submitted(aiohttp_cl
 
 
 async def test_a_rectification_form_with_an_unknown_action_is_refused_not_submitted(api, assessed):
-    """The 整改清单 form, checked like the report's (review finding: an unknown `action` was submitted)."""
+    """The 整改清单 form, checked like the report's (an unknown `action` was submitted)."""
     m, links = assessed
     await api.admin("POST", f"/api/admin/meetings/{m['id']}/paperwork/rectification", json={"open": True})
     items = form(("党建和业务融合不够", "建立党员先锋岗考评办法", SOON, False))

@@ -1,4 +1,4 @@
-"""述职报告 (issue 10 item 1, 4) in console mode: the secretary's personal link, the organizer's API, the checks
+"""述职报告 in console mode: the secretary's personal link, the organizer's API, the checks
 of 002 (1000 字 for a 在职党支部书记, 履职 ≤ 50 %, 问题 ≥ 30 %) on reports written from 002 附件1's template."""
 import zipfile
 import io
@@ -248,7 +248,7 @@ async def test_reports_are_published_after_the_meeting_to_the_chosen_audience(ap
 
 @pytest.mark.parametrize("action", ["delete", "", "Submit", "check "])
 async def test_a_report_form_with_an_unknown_action_is_refused_not_submitted(api, meeting, action):
-    """Review finding: `action=delete&text=x` answered 303 and stored the text as the submitted report."""
+    """`action=delete&text=x` answered 303 and stored the text as the submitted report."""
     link = (await links(api, meeting))["s1"]
     resp = await post_report(api, link, PASSES, action=action)
     assert resp.status == 400 and "无法识别的操作" in await resp.text()

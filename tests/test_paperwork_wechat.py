@@ -1,4 +1,4 @@
-"""The secretary's page reached from their bound WeChat (issue 10 item 1): a phone that follows WeChat's
+"""The secretary's page reached from their bound WeChat: a phone that follows WeChat's
 网页授权 redirects against the stand-in, with its own cookies; the account was bound by scanning the
 secretary's binding QR (a signed, encrypted push to /wechat)."""
 import itertools
@@ -7,9 +7,9 @@ import time
 import aiohttp
 import pytest
 
-from .helpers import Api
-from .browser import api, start_site  # noqa: F401  (fixtures)
 from .paperwork_support import PASSES
+
+pytestmark = pytest.mark.served
 
 ZHANG = "oZhangSan000000000000000001"
 STRANGER = "oStranger000000000000000002"

@@ -1,4 +1,4 @@
-"""Reminders (issue 9 §3, §4): schedules in Redis, an audience evaluated at each occurrence, exactly one message
+"""Reminders: schedules in Redis, an audience evaluated at each occurrence, exactly one message
 per (reminder, person, occurrence) across processes, quiet hours, cancelling, bad input refused in Chinese."""
 import asyncio
 from collections import Counter
@@ -14,7 +14,7 @@ from reminders.presets import presets
 from voting.meetings import load_meeting
 
 from .helpers import ADMIN, Api
-from .outbox_support import aredis, bind_all, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import bind_all, eventually, make_app
 
 ACCOUNTS = {"s1": ["o-zhang"], "s2": ["o-li", "o-li-2"], "s3": ["o-wang"]}
 
@@ -60,7 +60,7 @@ async def test_a_reminder_now_reaches_every_bound_account_once(client, meeting, 
 
 async def test_an_account_bound_to_two_secretaries_gets_one_reminder_naming_each(client, meeting, aredis,
                                                                                   wechat_standin):
-    """Review finding: a clerk's account bound to 张三 and 李四 received the same text twice, naming nobody."""
+    """A clerk's account bound to 张三 and 李四 received the same text twice, naming nobody."""
     await bind_all(aredis, meeting["id"], {"s1": ["o-clerk"], "s2": ["o-clerk"]})
     api = Api(client)
     body = await remind(api, text="请提交述职报告", meeting=meeting["id"], audience={"secretaries": ["s1", "s2"]},

@@ -2,23 +2,14 @@
 meeting and ballot again, and nothing acknowledged is lost even when the service is killed (docs/design.md §5)."""
 import asyncio
 import signal
-import socket
-import subprocess
 
 import aiohttp
 import psutil
 
 from voting.app import create_app
 
-from .helpers import ADMIN, Api, ballot_id, voter
-from .service_process import service_env, start_service
-
-
-def redis_servers_for(data_dir) -> list[psutil.Process]:
-    """Redis rewrites its title to "redis-server unixsocket:<data dir>/redis.sock"."""
-    where = str(data_dir.resolve()) + "/"
-    return [p for p in psutil.process_iter(["name", "cmdline"])
-            if p.info["name"] == "redis-server" and where in " ".join(p.info["cmdline"] or [])]
+from .helpers import ADMIN, Api, ballot_id, free_port, voter
+from .service_process import redis_servers_for, service_env, start_service
 
 
 async def test_restart_keeps_meetings_and_ballots(aiohttp_client, settings, tmp_path):
@@ -40,16 +31,6 @@ async def test_restart_keeps_meetings_and_ballots(aiohttp_client, settings, tmp_
     assert (await api.results(m["id"]))["s1"]["mean"] == 7.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def _start(data_dir, port, log_path=None) -> subprocess.Popen:
-    return await start_service(service_env(data_dir), port, log_path)
-
-
 async def _cast(http, base, mid, token) -> int:
     async with http.post(f"{base}/api/meetings/{mid}/ballots", headers=voter(token),
                          json={"ballot_id": ballot_id(), "secretary": "s1", "score": 8}) as r:
@@ -57,9 +38,9 @@ async def _cast(http, base, mid, token) -> int:
 
 
 async def test_cli_service_survives_sigterm_and_kill_9_without_losing_acknowledged_ballots(tmp_path):
-    data, port = tmp_path / "data", _free_port()
+    data, port = tmp_path / "data", free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = await _start(data, port)
+    proc = await start_service(service_env(data), port)
     acknowledged = 0
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{base}/api/admin/meetings", headers=ADMIN, json={
@@ -80,7 +61,7 @@ async def test_cli_service_survives_sigterm_and_kill_9_without_losing_acknowledg
     assert proc.wait(10) == 0
     assert not server[0].is_running() or server[0].status() == psutil.STATUS_ZOMBIE
 
-    proc = await _start(data, port)
+    proc = await start_service(service_env(data), port)
     async with aiohttp.ClientSession() as http:
         statuses = await asyncio.gather(*(_cast(http, base, m["id"], t) for t in tokens[10:]))
         acknowledged += sum(s == 200 for s in statuses)
@@ -89,7 +70,7 @@ async def test_cli_service_survives_sigterm_and_kill_9_without_losing_acknowledg
         proc.wait(10)
         server[0].wait(10)                            # its Redis goes with it (PR_SET_PDEATHSIG)
 
-    proc = await _start(data, port)
+    proc = await start_service(service_env(data), port)
     try:
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/api/admin/meetings/{m['id']}/results", headers=ADMIN) as r:

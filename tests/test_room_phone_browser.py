@@ -3,13 +3,16 @@ large buttons for older attendees, the countdown, and Chinese text that is not b
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from playwright.async_api import expect
 
 from voting.app import TEMPLATES
 from voting.console.demo import demo_spec
 from voting.room.ballot_page import STATUS, button_rows
 
-from .browser import PHONE, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
+from .browser import PHONE
+
+pytestmark = pytest.mark.served
 
 THREE = [{"name": "王建国", "org": "芒哈图嘎查党支部", "method": "现场述职"},
          {"name": "李志强", "org": "哈日根图嘎查党支部", "method": "现场述职"},

@@ -5,12 +5,15 @@ import io
 import time
 
 import openpyxl
+import pytest
 from playwright.async_api import expect
 
 from voting.console.demo import demo_spec
 
-from .browser import CONSOLE, PROJECTOR, api, browser, shots, site, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE, PROJECTOR
 from .helpers import ADMIN_TOKEN, Api
+
+pytestmark = pytest.mark.served
 
 READABLE_PX = 26          # table text on a 1080p projector, readable from the back of the room
 
@@ -218,7 +221,7 @@ async def test_import_preview_warns_and_the_test_meeting_can_be_deleted(browser,
 
 
 async def test_the_organizer_can_release_scores_without_the_grades(browser, api, site, shots):
-    """Review finding: after a 问责 flag the room read "陈静 8.90 差" on the projector, though the 等次 is the
+    """After a 问责 flag the room read "陈静 8.90 差" on the projector, though the 等次 is the
     党委's to decide and make known (000 §三.4, 004 §五(五)). Unticking 大屏显示等次 releases the scores only;
     ticking it again shows the 等次, and the choice holds when results are hidden and shown again."""
     m = await api.create_meeting(mode="batch", voter_groups=[])

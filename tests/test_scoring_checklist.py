@@ -1,4 +1,4 @@
-"""002 附件2 “评议考核结果和问题整改清单”, complete (issue 10 item 3), read back with openpyxl."""
+"""002 附件2 “评议考核结果和问题整改清单”, complete, read back with openpyxl."""
 
 import io
 import json
@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 import scoring
 from scoring import export
 from scoring.checklist import checklist_title
-from tests.test_scoring_cli import run, write
+from tests.scoring_support import run, write
 
 BALLOTS = pd.DataFrame({"secretary": ["s1"] * 3 + ["s2"] * 3, "score": [10, 10, 10, 9, 8, 8]})
 META = pd.DataFrame({"secretary": ["s1", "s2"], "name": ["张三", "李四"], "org": ["第一党支部", "第二党支部"],
@@ -70,7 +70,7 @@ def test_checklist_item_for_someone_not_assessed_is_refused():
 
 
 def test_cli_fills_org_and_name_and_method_and_the_checklist(tmp_path):
-    """Issue 10 item 3: 党支部名称 was blank and the id stood in 姓名及述职方式."""
+    """党支部名称 was blank and the id stood in 姓名及述职方式."""
     ballots = write(tmp_path / "b.csv", "述职人,姓名,党支部名称,述职方式,分数\n"
                     "s1,张三,第一党支部,现场述职,10\ns1,,,,10\ns2,李四,第二党支部,书面述职,8\n")
     fixes = write(tmp_path / "fix.csv", "述职人,问题,整改措施,整改时限\ns2,组织生活不规范,每月检查,2024年3月底前\n"

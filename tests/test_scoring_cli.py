@@ -1,31 +1,14 @@
 """`python -m scoring grade` as an organizer runs it (docs/api.md): subprocess, exit codes, files."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from .scoring_support import run, write
+
 CONTRACT = ["secretary", "votes", "mean", "hao", "jiaohao", "yiban", "cha", "low_share", "grade", "reason"]
-
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args, cwd):
-    """The CLI of this checkout (not whichever `scoring` an editable install points at)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "scoring", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
-def write(path, text, encoding="utf-8"):
-    path.write_text(text, encoding=encoding)
-    return path
 
 
 @pytest.mark.parametrize("bad_row, problem", [
@@ -168,7 +151,7 @@ def test_user_rule_file_decides(tmp_path):
 
 
 def test_csv_output_file_has_a_utf8_bom_for_excel(tmp_path):
-    """Issue 10 item 8: Excel on Chinese Windows shows mojibake for UTF-8 without a BOM."""
+    """Excel on Chinese Windows shows mojibake for UTF-8 without a BOM."""
     ballots = write(tmp_path / "b.csv", "secretary,score\n张三,9\n")
     assert run("grade", ballots, "-o", tmp_path / "r.csv", cwd=tmp_path).returncode == 0
     data = (tmp_path / "r.csv").read_bytes()
@@ -177,7 +160,7 @@ def test_csv_output_file_has_a_utf8_bom_for_excel(tmp_path):
 
 
 def test_tab_separated_file_with_chinese_headers(tmp_path):
-    """Issue 10 item 8: Excel's “文本文件（制表符分隔）” and headers 姓名/得分."""
+    """Excel's “文本文件（制表符分隔）” and headers 姓名/得分."""
     ballots = write(tmp_path / "b.txt", "姓名\t得分\n张三\t10\n张三\t9\n李四\t8\n")
     result = run("grade", ballots, "-o", tmp_path / "r.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

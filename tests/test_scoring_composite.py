@@ -110,7 +110,7 @@ def test_out_of_range_part_is_refused():
 
 
 def test_top_unit_is_not_penalised_when_there_are_9_units_or_fewer():
-    """Issue 10 item 6, 003 §五(三): with 9 units the first is “后9名” literally; it is not 后 at all.
+    """003 §五(三): with 9 units the first is “后9名” literally; it is not 后 at all.
     Nine units with totals 100 − 2i: ranks 1..9 -> the first keeps its score, the rest as written:
     后8–7 名 −1, 后6–4 名 −2, 后3–1 名 −3."""
     scores = pd.DataFrame({"secretary": [f"U{i}" for i in range(9)], "daily": 100, "survey": 100,
@@ -121,7 +121,7 @@ def test_top_unit_is_not_penalised_when_there_are_9_units_or_fewer():
 
 
 def test_the_consequence_follows_the_composite_not_the_meeting():
-    """Issue 10 item 6: the meeting alone (较好 by 004's bands) carries nothing; the composite's
+    """The meeting alone (较好 by 004's bands) carries nothing; the composite's
     综合评价等次 does (003 §五(四))."""
     meeting = scoring.grade(pd.DataFrame({"secretary": "A", "score": [8] * 5}), "xiangxi-2018")
     assert meeting.consequence[0] == ""

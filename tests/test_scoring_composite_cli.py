@@ -1,11 +1,11 @@
-"""`python -m scoring composite` (issue 10 item 6): the 003 composite from files, as an organizer runs it."""
+"""`python -m scoring composite`: the 003 composite from files, as an organizer runs it."""
 
 import json
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_scoring_cli import run, write
+from tests.scoring_support import run, write
 
 
 def units(tmp_path, text=None):

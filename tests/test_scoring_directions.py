@@ -17,7 +17,7 @@ def ballots(**scores):
 
 
 def test_xiaping_form_has_its_own_bands_004_annex_2():
-    """Issue 10 item 7: the 下评 meeting's buttons and counts follow 附件2."""
+    """The 下评 meeting's buttons and counts follow 附件2."""
     form = RULES.ballot_form("下评")
     assert [form.scores(c) for c in range(4)] == [(10,), (9, 8), (7, 6), (5, 4, 3, 2, 1)]
     assert form.cite == "004 附件2"
@@ -57,7 +57,7 @@ def test_70_30_combines_two_meetings_004_section_3():
 
 
 def test_70_30_does_not_silently_renormalise_when_one_side_is_missing():
-    """Issue 10 item 7: B was heard only by 上述, C only by 下评 (004 §三 assesses 支部书记 by 上述
+    """B was heard only by 上述, C only by 下评 (004 §三 assesses 支部书记 by 上述
     and the 镇党委书记 by 下评). The present side counts alone and the reason says so; with
     require_both there is no grade and the committee decides."""
     df = scoring.combine_directions(*up_down(), RULES).set_index("secretary")

@@ -8,6 +8,8 @@ from openpyxl import load_workbook
 import scoring
 from scoring import export
 
+from .scoring_support import excel_text
+
 BALLOTS = pd.DataFrame({"secretary": ["s1"] * 8 + ["s2"] * 9,
                         "score": [10] * 7 + [6] + [10] * 7 + [9, 6]})
 META = pd.DataFrame({"secretary": ["s1", "s2"], "name": ["张三", "李四"], "org": ["第一党支部", "第二党支部"],
@@ -68,7 +70,7 @@ def test_workbook_sheets_and_the_002_checklist():
 
 
 def test_mean_and_share_are_numbers_not_text_in_xlsx_shown_as_on_the_page():
-    """Review finding: 平均分 held the text "9.50", which Excel flags "number stored as text" and cannot sum or
+    """平均分 held the text "9.50", which Excel flags "number stored as text" and cannot sum or
     sort; now a number whose format shows exactly the page's text."""
     ws = workbook(results=results(), meta=META)["评议结果"]
     header = [c.value for c in ws[1]]
@@ -112,10 +114,3 @@ def test_a_tiny_share_is_a_number_that_still_reads_above_zero():
     assert excel_text(row["一般差占比"]) == "0.01%" and row["平均分"].data_type == "n"
 
 
-def excel_text(cell) -> str:
-    """What Excel shows for a number under the formats the export writes ("0.00", "0.000", "0.0%", "0%")."""
-    fmt = cell.number_format
-    percent = fmt.endswith("%")
-    decimals = len(fmt.removesuffix("%").partition(".")[2])
-    value = cell.value * 100 if percent else cell.value
-    return f"{value:.{decimals}f}" + ("%" if percent else "")

@@ -1,4 +1,4 @@
-"""Exports a hostile attendee cannot turn into formulas (issue 6), and a mean shown one way (issue 7).
+"""Exports a hostile attendee cannot turn into formulas, and a mean shown one way.
 
 Excel evaluates a cell that starts with “=” (and +, -, @ in CSV); openpyxl stores a str starting
 with “=” as a formula unless told otherwise. Every user-supplied text must come back as text.
@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 import scoring
 from scoring import export
-from tests.test_scoring_cli import run
-from tests.test_scoring_export import excel_text
+from tests.scoring_support import excel_text, run
 
 EVIL = '=HYPERLINK("http://x"&B2,"详情")'
 RULES = scoring.load_rules("shanghaimiao-2022")
@@ -85,7 +84,7 @@ def mean_cells(scores):
 
 
 def test_xlsx_mean_of_199_nines_and_one_8_reads_8_99_not_9_00():
-    """Issue 7 item 2: mean 8.995 is 较好; the cell Excel and WPS show is the page's text (a number: the shown
+    """Mean 8.995 is 较好; the cell Excel and WPS show is the page's text (a number: the shown
     value under "0.00", which Excel cannot round up to 9.00)."""
     df, row = mean_cells([9] * 199 + [8])
     assert df.grade[0] == "较好"
@@ -95,7 +94,7 @@ def test_xlsx_mean_of_199_nines_and_one_8_reads_8_99_not_9_00():
 
 
 def test_xlsx_mean_of_3_9995_reads_below_4():
-    """Issue 7 item 2: a mean of 3.9995 (差 band) must not read 4.000."""
+    """A mean of 3.9995 (差 band) must not read 4.000."""
     ballots = pd.DataFrame({"secretary": "A", "score": [4, 3], "count": [1999, 1]})
     rules = scoring.load_rules("ustl-2019")  # no 10 % rule: the band decides
     df = scoring.grade(ballots, rules)

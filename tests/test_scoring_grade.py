@@ -181,7 +181,7 @@ def test_rows_turn_into_json_for_the_service():
 
 
 def test_rank_of_a_secretary_made_cha_by_the_10_percent_rule_is_not_1():
-    """Issue 10 item 8. A: 10 ×8 and one 6 -> mean 9.56 but 1/9 > 10 % -> 差. B: 9 ×3 -> 好.
+    """004 §五(四). A: 10 ×8 and one 6 -> mean 9.56 but 1/9 > 10 % -> 差. B: 9 ×3 -> 好.
     Rank follows the grade first, then the mean: B 1, A 2."""
     df = scoring.grade(ballots(A=[10] * 8 + [6], B=[9] * 3), RULES_004).set_index("secretary")
     assert (df.at["A", "grade"], df.at["A", "rank"]) == ("差", 2)
@@ -195,7 +195,7 @@ def test_rank_follows_the_committees_final_grade():
 
 
 def test_ten_nines_hao_without_a_hao_ballot_names_the_conflict():
-    """Issue 10 item 8: 004 附件1 puts 9 in the 较好 column, 004 §五(四) makes a mean of 9 好."""
+    """004 附件1 puts 9 in the 较好 column, 004 §五(四) makes a mean of 9 好."""
     row = one(scoring.grade(ballots(A=[9] * 10), RULES_004))
     assert row.grade == "好" and row.hao == 0
     assert "没有一张“好”票（10 分，004 附件1）" in row.reason and "请党委研究" in row.reason
@@ -203,7 +203,7 @@ def test_ten_nines_hao_without_a_hao_ballot_names_the_conflict():
 
 
 def test_xiangxi_meeting_grade_carries_no_consequence_of_its_own():
-    """Issue 10 item 6: 003 §五(四) ties 优秀 to the composite's 综合评价等次, not to the 20 % 述职测评."""
+    """003 §五(四) ties 优秀 to the composite's 综合评价等次, not to the 20 % 述职测评."""
     row = one(scoring.grade(ballots(A=[8] * 5), "xiangxi-2018"))
     assert row.grade == "较好" and row.consequence == ""
     assert "此为述职测评得分（占综合考评 20%，003 §三(一)）" in row.reason

@@ -64,7 +64,7 @@ def test_enforce_breaks_a_tie_on_mean_by_the_lower_low_share():
 
 
 def test_quota_tie_is_not_demoted_whole_but_left_to_the_committee_000():
-    """Issue 10 item 5, 000 §三.4 (好 一般不超过三分之一; the issue misquotes it as 一般).
+    """000 §三.4 (好 一般不超过三分之一: “一般” there means “as a rule”, not the grade).
 
     Cap 1 of 3, and A and B are identical: neither can be preferred and demoting both would
     leave no 好 at all. Both keep 好, marked “并列，需党委研究”, one of them to go to 较好.
@@ -82,7 +82,7 @@ def test_quota_tie_is_not_demoted_whole_but_left_to_the_committee_000():
 
 
 def test_quota_tie_straddling_the_004_cap_keeps_the_tied_and_counts_what_is_needed():
-    """Issue 10 item 5, 004 §五(四): 18 secretaries, 8 at 10 and 10 tied at 9.5.
+    """004 §五(四): 18 secretaries, 8 at 10 and 10 tied at 9.5.
 
     较好及以下 about 40 %: 18 × 0.4 = 7.2 -> 7, so at most 11 好. The 8 at 10 keep 好; the 10 tied
     straddle the cap (places 9–18): demoting all would give 10 较好 (55.6 %). Instead they stay 好,

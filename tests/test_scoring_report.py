@@ -1,4 +1,4 @@
-"""述职报告 checks (issue 10 item 1, docs/api.md `python -m scoring report`), on reports written from
+"""述职报告 checks (docs/api.md `python -m scoring report`), on reports written from
 002 附件1's template: 一、履职主要情况 / 二、存在的问题 / 三、下一步工作思路.
 
 Counting: every non-blank character is one 字, punctuation included; a run of ASCII letters and
@@ -13,7 +13,7 @@ import pytest
 
 import scoring
 from scoring.report import check_report, count_chars, read_report, report_parts
-from tests.test_scoring_cli import run
+from tests.scoring_support import run
 
 BJIE = scoring.load_rules("bjie-2023")
 SENTENCE = "一是落实三会一课制度。"  # 11 字

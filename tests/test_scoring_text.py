@@ -1,4 +1,4 @@
-"""One way to show a mean (issue 7 item 2): `scoring.mean_text` never crosses a band edge."""
+"""One way to show a mean: `scoring.mean_text` never crosses a band edge."""
 
 import math
 
@@ -50,7 +50,7 @@ def test_reason_and_mean_text_agree():
 @pytest.mark.parametrize("share, text", [(1 / 10000, "0.01%"), (9999 / 10000, "99.99%"), (0.1, "10%"),
                                          (1001 / 10000, "10.01%"), (0.0, "0%"), (None, "")])
 def test_one_low_vote_in_10000_shows_as_0_01_percent(share, text):
-    """Issue 10 item 8: a share above 0 never reads 0 %, one below 100 % never reads 100 %."""
+    """A share above 0 never reads 0 %, one below 100 % never reads 100 %."""
     assert scoring.share_text(share, scoring.load_rules("shanghaimiao-2022")) == text
 
 

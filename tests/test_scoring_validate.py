@@ -96,7 +96,7 @@ def test_full_width_digits_from_a_chinese_input_method_are_numbers():
 
 @pytest.mark.parametrize("score", ["1e1", "+9", "inf", "-inf", "nan", "9.0", "0x9", "1_0", "٣", "10 ", " 9"])
 def test_exponent_plus_sign_and_inf_are_not_scores(score):
-    """Issue 10 item 8: only plain integers (ASCII or full-width digits) are scores; “10 ” and
+    """Only plain integers (ASCII or full-width digits) are scores; “10 ” and
     “ 9” are plain integers with blanks around and pass."""
     rows = text_rows(("A", score))
     if score.strip() in ("10", "9"):

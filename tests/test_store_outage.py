@@ -1,5 +1,5 @@
 """Redis fails: every route answers 503 JSON with Retry-After (one log line per outage), the service heals by
-itself, and no acknowledged ballot is lost or counted twice (review findings: 500s without Retry-After, a zombie
+itself, and no acknowledged ballot is lost or counted twice (the bugs it guards: 500s without Retry-After, a zombie
 redis-server nobody restarted, 46 MB of tracebacks in 20 s)."""
 import asyncio
 import random
@@ -13,16 +13,16 @@ import redis
 from voting.app import create_app
 from voting.store.embedded_redis import EmbeddedRedis
 
-from .helpers import ADMIN, Api, ballot_id, voter
-from .test_restart import _free_port, _start, redis_servers_for
+from .helpers import ADMIN, Api, ballot_id, free_port, voter
+from .service_process import redis_servers_for, service_env, start_service
 
 VOTERS, SECRETARIES = 30, ["s1", "s2", "s3"]
 
 
 async def test_kill_9_redis_under_load_every_acknowledged_ballot_counted_once(tmp_path):
-    data, port, log_path = tmp_path / "data", _free_port(), tmp_path / "service.log"
+    data, port, log_path = tmp_path / "data", free_port(), tmp_path / "service.log"
     base = f"http://127.0.0.1:{port}"
-    proc = await _start(data, port, log_path)
+    proc = await start_service(service_env(data), port, log_path)
     acknowledged: dict[tuple[int, str], int] = {}
     refusals: list[tuple[int, str | None, str]] = []
     try:
@@ -204,7 +204,7 @@ async def test_a_hung_redis_is_a_503_not_a_request_that_never_ends(aiohttp_clien
 
 
 async def test_one_request_failing_on_redis_does_not_turn_every_request_away(aiohttp_client, settings):
-    """Review finding: any request's Redis error (the pool's wait running out under load, one dropped connection)
+    """Any request's Redis error (the pool's wait running out under load, one dropped connection)
     marked the whole store as away, and every request got 503 until the watcher's next probe. Only the probe
     decides that now: the failing request alone gets its 503."""
     app = create_app(settings)

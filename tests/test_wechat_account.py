@@ -1,8 +1,7 @@
-"""The official account (issue 8): scanning the meeting's QR in WeChat, voting as one WeChat account, binding
+"""The official account: scanning the meeting's QR in WeChat, voting as one WeChat account, binding
 secretaries, text commands, the mini-program. Real wechatpy against the WeChat stand-in, pushes signed and
 encrypted with wechatpy's own crypto, a phone that follows WeChat's redirects with its own cookies."""
 import base64
-import itertools
 import json
 import time
 
@@ -12,40 +11,17 @@ import pytest
 from bot.inbound import links
 from voting.app import create_app
 
-from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import ADMIN, Api, ballot_id, voter
+from .helpers import ADMIN, Api, ballot_id, voter, voter_key
 from .outbox_support import eventually
+from .wechat_messages import PHONE, create_times, scan
 
-PHONE = "oPhone00000000000000000001"
-
-
-def voter_key(token: str) -> str:
-    body = token.split(".")[0]
-    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["v"]
-
+pytestmark = pytest.mark.served
 
 @pytest.fixture
 async def site(start_site, wechat_settings):
     """The service on a real port with the official account, PUBLIC_URL pointing at it: WeChat's redirects
     come back to it."""
     return await start_site(wechat=wechat_settings.wechat)
-
-
-@pytest.fixture
-async def phone():
-    """A phone's WeChat browser: follows redirects, keeps its cookies."""
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-        yield session
-
-
-_clock = itertools.count(int(time.time()) - 100)
-
-
-async def scan(api, push, openid: str, scene: str) -> dict | None:
-    """One scan; each its own CreateTime (a second scan in the same second is WeChat's retry of the first)."""
-    resp = await push.post(api.client, push.scan(openid, scene, create_time=next(_clock)), safe=True)
-    assert resp.status == 200
-    return push.open_reply(await resp.text(), safe=True)
 
 
 async def say(api, push, openid: str, text: str) -> str:
@@ -88,7 +64,7 @@ async def test_two_scans_and_the_mini_program_of_one_person_are_one_voter(api, p
 
 
 async def test_a_forwarded_oauth_callback_does_not_log_the_victim_in_as_the_sender(api, push, wechat_standin, site):
-    """Review finding (login CSRF): the sender stopped his own authorization before its last redirect and posted
+    """Login CSRF: the sender stopped his own authorization before its last redirect and posted
     the callback URL, with his unused code, to the meeting's group. Whoever opened it was logged in as him, and
     one WeChat account is one voter: he then saw and could change their ballot. The callback now takes a code
     only in the browser that started the authorization."""
@@ -240,7 +216,7 @@ async def test_mini_program_needs_the_screen_code_the_first_time(api, wechat_sta
 
 
 async def test_the_result_command_says_nothing_while_that_secretary_is_still_being_scored(api, push):
-    """Review finding: 结果 answered as soon as results were released, while that secretary's voting was still
+    """结果 answered as soon as results were released, while that secretary's voting was still
     open: in 一述一评 the secretary could send 结果 after each tap and see what the last person gave."""
     m = await api.create_meeting(mode="batch")
     bind = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
@@ -255,24 +231,24 @@ async def test_the_result_command_says_nothing_while_that_secretary_is_still_bei
 
 
 async def test_a_scan_of_an_unknown_or_malformed_scene_gets_help_not_silence(api, push):
-    """Review finding: a binding scene without its tag, a 5,000-character scene, a scan without a scene or a menu
+    """A binding scene without its tag, a 5,000-character scene, a scan without a scene or a menu
     click got "success" (nothing shown); docs/wechat.md promises a short help, never silence."""
     m = await api.create_meeting()
     for scene in (f"b:{m['id']}:s1", "x" * 5000, "", f"m:{m['id']}:12:34", "ticket-of-another-campaign"):
         reply = await scan(api, push, "oStranger", scene)
         assert reply is not None and "二维码无效" in reply["Content"] and "测评" in reply["Content"], scene
-    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(_clock)),
+    resp = await push.post(api.client, push.subscribe("oNewcomer", f"b:{m['id']}:s1", create_time=next(create_times)),
                            safe=True)
     welcome = push.open_reply(await resp.text(), safe=True)["Content"]
     assert "二维码无效" in welcome and "欢迎关注" in welcome
     resp = await push.post(api.client, push.click("oStranger", "V1001_TODAY"), safe=True)
     assert "帮助" in push.open_reply(await resp.text(), safe=True)["Content"]
-    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(_clock)), safe=True)
+    resp = await push.post(api.client, push.subscribe("oNewcomer2", create_time=next(create_times)), safe=True)
     assert "二维码无效" not in push.open_reply(await resp.text(), safe=True)["Content"]
 
 
 async def test_organizer_commands_need_a_scanned_meeting_and_refuse_impossible_actions_at_once(api, push):
-    """Review finding: an organizer who had never scanned a meeting sent "开启 1" and it went to the newest meeting;
+    """An organizer who had never scanned a meeting sent "开启 1" and it went to the newest meeting;
     and "开启 N" of a closed secretary asked for 确认 before refusing."""
     older = await api.create_meeting(mode="sequential")
     newest = await api.create_meeting(mode="sequential")
@@ -304,7 +280,7 @@ async def test_organizer_commands_need_a_scanned_meeting_and_refuse_impossible_a
 
 async def test_the_applicant_of_a_binding_is_told_when_the_organizer_confirms_or_rejects(
         api, push, wechat_standin):
-    """Review finding: a second account was told "确认后生效" and then nothing was sent when the organizer confirmed
+    """A second account was told "确认后生效" and then nothing was sent when the organizer confirmed
     or rejected; and 结果 before release promised a notice ("公布后将通知您") that releasing never sends."""
     m = await api.create_meeting()
     s1 = await api.admin("GET", f"/api/admin/meetings/{m['id']}/secretaries/s1/bind")
@@ -347,7 +323,7 @@ def scanned_long_ago(redis_sync, openid: str, meeting: dict) -> None:
 
 async def test_evaluate_after_an_unopened_scan_gives_a_card_that_admits_or_says_to_scan_again(
         api, push, phone, wechat_standin, site, redis_sync):
-    """Review finding: someone scanned, did not open the card, then sent 测评: the card came without the scan's
+    """Someone scanned, did not open the card, then sent 测评: the card came without the scan's
     presence and the join page of the open meeting said the link had expired."""
     m = await api.create_meeting(mode="batch")
     await api.open(m["id"])
@@ -379,7 +355,7 @@ def decoded(ref: str) -> bytes:
 
 
 async def test_binding_refs_do_not_contain_the_openid_and_still_confirm_and_unbind(api, push):
-    """Review finding: the bindings and the organizers were shown masked, but the `ref` beside each was base64 JSON
+    """The bindings and the organizers were shown masked, but the `ref` beside each was base64 JSON
     holding the full openid ({"p":"account","o":"oSEC1…"})."""
     openids = ["oSecretaryZhangSan000000001", "oSecretaryNewPhone000000002", "oTheOrganizer00000000000003"]
     m = await api.create_meeting()

@@ -1,12 +1,10 @@
 """The WeChat API facade (bot/wechat_api/client.py): real wechatpy against the tests' WeChat stand-in, real Redis."""
 import asyncio
-import socket
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
-import redis.asyncio as aioredis
 
 from bot.appkeys import WECHAT_API
 from bot.wechat_api.client import WeChatApi
@@ -15,12 +13,7 @@ from bot.wechat_api.errors import Category, NotConfigured, WeChatError
 from bot.inbound.messages import Article
 from voting.app import create_app
 
-
-@pytest.fixture
-async def aredis(redis_server, redis_sync):
-    client = aioredis.Redis.from_url(redis_server.url, decode_responses=True)
-    yield client
-    await client.aclose()
+from .helpers import free_port
 
 
 @pytest.fixture
@@ -33,12 +26,6 @@ async def api(config, aredis):
     facade = WeChatApi(config, aredis)
     yield facade
     await facade.aclose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_two_processes_share_one_token_fetched_once(config, aredis, wechat_standin):

@@ -5,7 +5,7 @@ import time
 
 from playwright.async_api import expect
 
-from .browser import CONSOLE, browser, shots, start_site  # noqa: F401  (fixtures)
+from .browser import CONSOLE
 from .helpers import ADMIN_TOKEN, Api
 
 _clock = itertools.count(int(time.time()) - 50)
@@ -63,7 +63,7 @@ async def test_organizer_sets_the_template_and_invites_an_organizer(browser, sta
 
 async def test_a_refused_ip_is_shown_on_the_account_page_and_the_meeting_page(browser, start_site, aiohttp_client,
                                                                               wechat_settings, wechat_standin, shots):
-    """Review finding: with 40164 the console said 已接入公众号 and the QR quietly became a link."""
+    """With 40164 the console said 已接入公众号 and the QR quietly became a link."""
     wechat_standin.fail_always("token", 40164)
     site = await start_site(wechat=wechat_settings.wechat)
     api = Api(await aiohttp_client(site))

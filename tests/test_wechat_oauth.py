@@ -1,4 +1,4 @@
-"""网页授权 and the link card, after an outside review of the WeChat half: one person is one voter across the
+"""网页授权 and the link card: one person is one voter across the
 official account and the mini-program, a forwarded card proves nobody's presence, a slow code exchange answers
 at once and is never resent, and wrong credentials show in the log. Real wechatpy against the stand-in (which
 follows the documentation: no unionid from snsapi_base), the service on a real port, real Redis."""
@@ -10,9 +10,10 @@ import pytest
 
 from bot.appkeys import WECHAT_CONFIG
 
-from .browser import api, start_site  # noqa: F401  (fixtures)
-from .helpers import Api
-from .test_wechat_account import PHONE, phone, scan, voter_key  # noqa: F401  (fixtures)
+from .helpers import Api, voter_key
+from .wechat_messages import PHONE, scan
+
+pytestmark = pytest.mark.served
 
 SOMEONE_ELSE = "oGroupChatMember0000000001"
 UNION = "union-7"
@@ -70,7 +71,7 @@ def voter_cookie(session: aiohttp.ClientSession, site, mid: str) -> str | None:
 
 async def test_official_account_then_mini_program_is_one_voter_though_snsapi_base_gives_no_unionid(
         api, push, phone, wechat_standin, site):
-    """Review finding: WeChat returns the unionid from sns/oauth2/access_token only for snsapi_userinfo, so our
+    """WeChat returns the unionid from sns/oauth2/access_token only for snsapi_userinfo, so our
     snsapi_base made the official-account side `oa:<openid>` while jscode2session made the mini-program side
     `u:<unionid>`: two voters for one person. The callback now asks user/info (UnionID机制) for it."""
     m = await open_meeting(api, voter_groups=[])
@@ -120,7 +121,7 @@ async def test_user_info_unavailable_is_a_503_rather_than_a_second_voter(api, pu
 # --- 2. a link card proves the presence of the one who scanned -------------------------------------------------
 
 async def test_a_forwarded_link_card_does_not_let_someone_else_join(api, push, phone, wechat_standin, site):
-    """Review finding: the card's signed state proved that a scan happened, not who scanned; forwarded into a
+    """The card's signed state proved that a scan happened, not who scanned; forwarded into a
     group chat, it let anyone join the open meeting for 10 minutes without the screen's rotating code."""
     m = await open_meeting(api)
     wechat_standin.use_phone(PHONE)
@@ -144,7 +145,7 @@ async def test_a_forwarded_link_card_does_not_let_someone_else_join(api, push, p
 # --- 3. a slow or repeated code exchange ---------------------------------------------------------------------
 
 async def test_a_slow_code_exchange_answers_503_at_once_and_is_not_resent(api, push, phone, wechat_standin, site):
-    """Review finding: with WeChat 8 s slow, /wx/oauth showed a blank page for 17 s, then 503: the exchange was
+    """With WeChat 8 s slow, /wx/oauth showed a blank page for 17 s, then 503: the exchange was
     retried after its read timeout, though WeChat had probably taken the single-use code (a retry earns 40163)."""
     m = await open_meeting(api, voter_groups=[])
     wechat_standin.use_phone(PHONE)
@@ -162,7 +163,7 @@ async def test_a_slow_code_exchange_answers_503_at_once_and_is_not_resent(api, p
 
 async def test_a_reloaded_callback_goes_on_to_the_page_in_the_browser_that_signed_in(
         api, push, wechat_standin, site):
-    """Review finding: a callback whose code was already used answered 403 even in the browser that had just
+    """A callback whose code was already used answered 403 even in the browser that had just
     signed in with it (a reload, WeChat's browser opening it again). Only there: the browser's nonce must fit."""
     m = await open_meeting(api, voter_groups=[])
     wechat_standin.use_phone(PHONE)
@@ -193,7 +194,8 @@ def config_warnings(caplog, what: str) -> list[str]:
 
 async def test_a_wrong_mini_program_secret_is_logged_once_a_minute(aiohttp_client, wechat_standin, start_site,
                                                                    caplog):
-    """Review finding: jscode2session's 40125 (invalid appsecret) told the person "凭证无效" and logged nothing."""
+    """The mini-program login's 40125 from jscode2session (invalid appsecret) told the person "凭证无效" and
+    logged nothing."""
     site = await wechat_site(start_site, wechat_standin.env(WECHAT_MP_SECRET="wrong-secret"))
     api = Api(await aiohttp_client(site))
     m = await open_meeting(api)
@@ -208,7 +210,7 @@ async def test_a_wrong_mini_program_secret_is_logged_once_a_minute(aiohttp_clien
 
 async def test_a_wrong_official_account_secret_is_logged_once_a_minute(aiohttp_client, push, wechat_standin,
                                                                        start_site, caplog):
-    """Review finding: the code exchange's 40125 answered "微信授权失败" and logged nothing."""
+    """The code exchange's 40125 answered "微信授权失败" and logged nothing."""
     site = await wechat_site(start_site, wechat_standin.env(WECHAT_SECRET="wrong-secret"))
     api = Api(await aiohttp_client(site))
     m = await open_meeting(api, voter_groups=[])

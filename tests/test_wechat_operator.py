@@ -1,4 +1,4 @@
-"""Setting up a real 公众号 (review findings of an operator following docs/wechat.md): the 网页授权域名's verification
+"""Setting up a real 公众号 (what an operator following docs/wechat.md stumbled on): the 网页授权域名's verification
 file, a 类目模板 with typed fields, credentials or an IP白名单 that WeChat refuses, and an EncodingAESKey copied
 while the account is in 明文模式. Real wechatpy against the WeChat stand-in, real Redis."""
 import logging
@@ -10,7 +10,7 @@ from bot.outbox.service import queue_messages
 from voting.app import create_app
 
 from .helpers import Api
-from .outbox_support import aredis, eventually, make_app  # noqa: F401 (aredis: a fixture)
+from .outbox_support import eventually, make_app
 
 VERIFY = "MP_verify_2DCaFsV02WRKsdf2.txt"
 

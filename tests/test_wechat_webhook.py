@@ -225,7 +225,7 @@ async def test_slow_handler_is_answered_success_within_wechats_5_seconds(aiohttp
 
 async def test_a_reply_that_missed_the_deadline_still_reaches_the_person(aiohttp_client, wechat_settings, push,
                                                                         wechat_standin):
-    """Review finding (issue 8): "success" stops WeChat's retries, so a reply finished after 4.5 s was stored for
+    """WeChat stops retrying at "success", so a reply finished after 4.5 s was stored for
     retries that never came and the person who scanned saw nothing. It now goes out as a customer-service
     message, once; a push retried after all still gets the stored reply and no second message."""
     handler = Recorder(delay=5.0)
@@ -274,7 +274,7 @@ async def test_without_wechat_token_the_webhook_says_it_is_not_configured(client
 
 async def test_a_msgid_reused_by_another_user_does_not_return_the_first_users_reply(
         aiohttp_client, wechat_settings, push):
-    """Review finding: the retry key of a message was MsgId without FromUserName, so another user's message with
+    """The retry key of a message was MsgId without FromUserName, so another user's message with
     the same MsgId got the first user's stored reply (and the handler never saw it)."""
     handler = Recorder()
     client = await webhook_client(aiohttp_client, wechat_settings, handler)

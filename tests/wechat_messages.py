@@ -16,6 +16,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
 ACCOUNT = "gh_0123456789ab"          # the official account's original id (ToUserName)
+PHONE = "oPhone00000000000000000001"   # the openid of the phone the WeChat tests scan with
 _msg_ids = itertools.count(24_000_000_000_000_000)
 
 
@@ -107,3 +108,13 @@ class WeChatPush:
             text = self.crypto.decrypt_message(text, envelope["MsgSignature"], envelope["TimeStamp"],
                                                envelope["Nonce"])
         return xmltodict.parse(text)["xml"]
+
+
+create_times = itertools.count(int(time.time()) - 100)   # one apart: a repeated CreateTime is WeChat retrying
+
+
+async def scan(api, push, openid: str, scene: str) -> dict | None:
+    """One scan; each its own CreateTime (a second scan in the same second is WeChat's retry of the first)."""
+    resp = await push.post(api.client, push.scan(openid, scene, create_time=next(create_times)), safe=True)
+    assert resp.status == 200
+    return push.open_reply(await resp.text(), safe=True)

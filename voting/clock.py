@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8), "UTC+8")
 # The years a typed time may fall in. Beyond them Python's datetime overflows once the time is moved to UTC or
-# China time or a few days on ("0001-01-01T00:00" is 0000-12-31 in UTC: ValueError, a 500 in the review), and
+# China time or a few days on ("0001-01-01T00:00" is 0000-12-31 in UTC: ValueError, which was a 500), and
 # no meeting, deadline or reminder is set there.
 FIRST_YEAR, LAST_YEAR = 1971, 9998
 

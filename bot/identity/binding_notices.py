@@ -1,4 +1,4 @@
-"""What a person who asked to be bound to a secretary is told when the organizer decides (review finding: they
+"""What a person who asked to be bound to a secretary is told when the organizer decides (they
 were told "确认后生效" and then heard nothing). The answer goes through the outbox, like every message the
 service sends on its own: the person may have left the chat long ago."""
 from __future__ import annotations

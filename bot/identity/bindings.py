@@ -1,4 +1,4 @@
-"""Secretaries bind their WeChat once per meeting (issue 8): the account that scans a secretary's personal
+"""Secretaries bind their WeChat once per meeting: the account that scans a secretary's personal
 binding QR receives that secretary's feedback and reminders.
 
 A second account for the same secretary, or one account for a second secretary of the same meeting, is not

@@ -3,7 +3,7 @@ extra tap). A page asks `current_user(request)`; when there is none it redirects
 sends the browser back to /wx/oauth with a single-use code, which becomes a signed cookie (`wxu`, 12 hours)
 holding the openid and the unionid, then the browser goes on to the page it wanted.
 
-The unionid (review finding): 网页授权 returns it only for scope snsapi_userinfo, so our snsapi_base exchange
+The unionid: 网页授权 returns it only for scope snsapi_userinfo, so our snsapi_base exchange
 gives none, while the mini-program's jscode2session does. One person would then be `oa:<openid>` here and
 `u:<unionid>` there: two voters. With a mini-program configured the callback asks 获取用户基本信息 (UnionID机制,
 cgi-bin/user/info) for it; without one the unionid changes nothing and the call is saved.
@@ -12,11 +12,11 @@ The `state` WeChat carries back (a-zA-Z0-9, at most 128, as WeChat requires) say
 key of ours naming the page, kept in Redis for a meeting day (so that a link card tapped again still works);
 or, for the link card of a scan, a self-contained signed state (`j<meeting>x<expiry>p|n<scanner>s<tag>`) that
 names the meeting and proves the scan (p: presence, for 10 minutes), so a scan storm writes nothing for it.
-`<scanner>` is a keyed hash of the openid that scanned (review finding): the card forwarded into a group chat
+`<scanner>` is a keyed hash of the openid that scanned: the card forwarded into a group chat
 proves nobody else's presence, since /wx/join compares it with the openid WeChat gives the opener. The code
 WeChat adds is single-use.
 
-Login CSRF (review finding): a callback URL with someone's unused code, forwarded to another person, would log
+Login CSRF: a callback URL with someone's unused code, forwarded to another person, would log
 that person in as the sender, and one WeChat account is one voter: the sender would then see and change the
 victim's ballot. So every authorization starts on our side (`/wx/enter` for a link card, the redirect of
 `require_user` for a page), which sets a random nonce cookie (`wxn`, only for /wx/oauth) and binds the state to

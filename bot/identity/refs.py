@@ -1,7 +1,7 @@
 """How the console names a WeChat account without showing it: an opaque reference (`ref`).
 
-Review finding: the ref was a signed token, base64 JSON with the full openid in it, right beside the masked
-account. Now it is sealed with AES-GCM (`cryptography`) under a key derived from the service's signing key:
+A signed token would not do: base64 JSON with the full openid in it, right beside the masked account.
+The ref is sealed with AES-GCM (`cryptography`) under a key derived from the service's signing key:
 nothing in it can be read without that key, and a changed or made-up ref fails authentication. Each ref carries
 its expiry; a random nonce makes two refs of one account differ, so refs do not tell accounts apart either.
 """

@@ -1,4 +1,4 @@
-"""Text commands to the official account (issue 8): 帮助, 测评, 结果 for everyone; 开启 N, 结束 N, 结束全部 and
+"""Text commands to the official account: 帮助, 测评, 结果 for everyone; 开启 N, 结束 N, 结束全部 and
 公布 for the organizers configured in the console, each executed only after the organizer replies 确认.
 Unknown text gets a short help, never silence."""
 from __future__ import annotations
@@ -64,7 +64,7 @@ async def answer(app: web.Application, openid: str, text: str, writes: Pipeline)
 async def evaluate(app: web.Application, openid: str, writes: Pipeline) -> Reply:
     """测评: the card of the meeting scanned last. An open meeting admits a new account only with the presence a
     scan proves, for 10 minutes (oauth.PRESENT_TTL): within them the card carries that scan's code; after them a
-    card would open on "链接已过期" for someone who never joined (review finding), so the answer says to scan the
+    card would open on "链接已过期" for someone who never joined, so the answer says to scan the
     screen again, unless the account joined before (it needs no presence). Without credentials the card is the
     H5 page with the code, which takes only a current code."""
     scanned = await last_scan(app, openid)
@@ -111,8 +111,8 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
             return await _execute(app, await load_meeting(redis, action["mid"]), action)
         except ApiError as e:
             return f"未执行：{e.message}"
-    # The meeting the organizer scanned last, as the help says; never a guess such as the newest meeting (review
-    # finding: "开启 1" from an organizer who had scanned nothing opened a window of a meeting they never saw).
+    # The meeting the organizer scanned last, as the help says; never a guess such as the newest meeting
+    # ("开启 1" from an organizer who had scanned nothing would open a window of a meeting they never saw).
     meeting = await last_meeting(app, openid)
     if meeting is None:
         return ("请先扫描要操作的会议的二维码（会场大屏上的，或管理后台该会议的二维码），"
@@ -137,8 +137,8 @@ async def organizer_command(app: web.Application, openid: str, words: str) -> st
 
 
 async def _refusal(app: web.Application, meeting: Meeting, action: dict) -> str:
-    """Why the action cannot be done now ("" when it can), said before asking for 确认 rather than after it
-    (review finding). The window script checks again when it runs (lua/window.lua): this is only the early word."""
+    """Why the action cannot be done now ("" when it can), said before asking for 确认 rather than after it.
+    The window script checks again when it runs (lua/window.lua): this is only the early word."""
     if action["do"] == "release":
         return "评议结果已在大屏公布，无需重复公布。" if meeting.released else ""
     if meeting.finalized:

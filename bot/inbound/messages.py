@@ -52,7 +52,7 @@ class Incoming:
     @property
     def dedupe_key(self) -> str:
         """WeChat retries a push up to 3 times: the same MsgId, or for events FromUserName + CreateTime
-        (消息排重, as the documentation recommends). A message's key holds the sender too (review finding): a
+        (消息排重, as the documentation recommends). A message's key holds the sender too: a
         MsgId is not promised unique across users, and a retry's stored reply must only go back to its sender."""
         if self.msg_id:
             return f"msg:{self.account}:{self.openid}:{self.msg_id}"

@@ -14,7 +14,7 @@ async def own_result(app: web.Application, meeting: Meeting, sid: str) -> str:
     secretary what the last person gave (docs/design.md §3 "Hide until release")."""
     name = meeting.names.get(sid, sid)
     if not meeting.released:
-        # Releasing sends nothing (review finding: this once promised a notice that never came): say what happens.
+        # Releasing sends nothing (this once promised a notice that never came): say what happens.
         return (f"《{meeting.title}》{name}：评议结果尚未公布。组织部门公布后，请再次发送“结果”查看；"
                 "组织部门反馈本人时，结果也会通过本公众号发送给您。")
     if not await app[REDIS].sismember(meeting_keys(meeting.id).closed, sid):

@@ -1,4 +1,4 @@
-"""`python -m bot simulate`: rehearse the official account without a phone (issue 8).
+"""`python -m bot simulate`: rehearse the official account without a phone.
 
     python -m bot simulate --openid o1 scan m:<meeting>:<code>
     python -m bot simulate --openid o1 text 帮助

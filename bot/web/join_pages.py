@@ -1,9 +1,9 @@
-"""Joining a meeting from WeChat (issue 8): the link card of a scan leads through 网页授权 (oauth.py) to
+"""Joining a meeting from WeChat: the link card of a scan leads through 网页授权 (oauth.py) to
 /wx/join/{meeting}, which joins the WeChat account as one voter (voting.join with `account`) and hands the
 phone the same voter cookie as the H5 flow, then the ballot page.
 
 - Open meetings: the scan proved presence (the link's signed state, 10 minutes), for the account that scanned
-  only: the card forwarded to someone else asks them to scan the screen themselves (review finding: a card
+  only: the card forwarded to someone else asks them to scan the screen themselves (a card
   forwarded into a group chat let anyone join for 10 minutes). A new account picks its group when the meeting
   asks for one; an account that joined before goes straight to its ballot.
 - Roster meetings: the invite card's code, typed once per account; later scans go straight to the ballot.

@@ -1,4 +1,4 @@
--- Bind a WeChat account (openid) to a secretary of a meeting, atomically (issue 8: "secretaries bind once").
+-- Bind a WeChat account (openid) to a secretary of a meeting, atomically ("secretaries bind once").
 -- KEYS: 1 bound (hash sid -> JSON [openid...]), 2 accounts (hash openid -> JSON [sid...]),
 --       3 pending (hash "sid|openid" -> JSON {reason, at})
 -- ARGV: 1 sid, 2 openid, 3 unix time, 4 'force' when the organizer confirms a pending request
